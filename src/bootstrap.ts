@@ -1,0 +1,29 @@
+/**
+ * Builds the dependencies every entry point shares: configuration, state store, engine
+ * directory and logger. The one place that wires the engine module into the ops layer.
+ */
+import { loadConfig } from './config/load-config.js';
+import { DockerEngineDirectory } from './engine/engine-directory.js';
+import { createLogger, type Logger } from './logger.js';
+import type { Deps } from './ops/ports.js';
+import { StateStore } from './state/state-store.js';
+
+export interface Bootstrapped {
+  deps: Deps;
+  configSource: string;
+}
+
+export async function bootstrap(opts: { env?: NodeJS.ProcessEnv; log?: Logger } = {}): Promise<Bootstrapped> {
+  const { config, source, dataDir } = loadConfig(opts.env ?? process.env);
+  const state = new StateStore(dataDir);
+  await state.open();
+  const deps: Deps = {
+    config,
+    dataDir,
+    state,
+    engines: new DockerEngineDirectory(config),
+    log: opts.log ?? createLogger(),
+    now: () => new Date(),
+  };
+  return { deps, configSource: source };
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+/**
+ * The `storage-ops` command: parses the words into an op and its input, runs it through runOp
+ * as the local user, and prints the op's rendering (or JSON with --json). Also hosts the process
+ * commands: serve, help, docs.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { bootstrap } from '../bootstrap.js';
+import { exitCodeFor, OpsError, toOpsError } from '../errors.js';
+import { createLogger, silentLogger } from '../logger.js';
+import { findOp, requireOp } from '../ops/catalog.js';
+import type { Actor, Progress } from '../ops/op.js';
+import { runOp } from '../ops/run-op.js';
+import { redactText } from '../redact.js';
+import { startService } from '../serve/serve.js';
+import { commandHelp, extractReference, generalHelp, markdownReference } from './help-text.js';
+import { parseOpArgs } from './parse-args.js';
+
+interface GlobalFlags {
+  json: boolean;
+  yes: boolean;
+  help: boolean;
+}
+
+function takeGlobalFlags(words: string[]): { flags: GlobalFlags; rest: string[] } {
+  const flags: GlobalFlags = { json: false, yes: false, help: false };
+  const rest: string[] = [];
+  let passthrough = false;
+  for (const w of words) {
+    if (passthrough) rest.push(w);
+    else if (w === '--') {
+      passthrough = true;
+      rest.push(w);
+    } else if (w === '--json') flags.json = true;
+    else if (w === '--yes' || w === '-y') flags.yes = true;
+    else if (w === '--help' || w === '-h') flags.help = true;
+    else rest.push(w);
+  }
+  return { flags, rest };
+}
+
+function localActor(): Actor {
+  let name = process.env.USER ?? 'unknown';
+  try {
+    name = userInfo().username;
+  } catch {
+    // No passwd entry (e.g. an arbitrary container uid): fall back to $USER.
+  }
+  return { id: `cli:${name}`, source: 'cli', display: name };
+}
+
+function progressPrinter(): (p: Progress) => void {
+  if (!process.stderr.isTTY) return () => undefined;
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (now - last < 200 && p.done !== p.total) return;
+    last = now;
+    const amount = p.total ? ` ${Math.floor(((p.done ?? 0) / p.total) * 100)}%` : p.done !== undefined ? ` ${p.done}` : '';
+    process.stderr.write(`\r${p.phase}${amount}${p.message ? ' ' + p.message : ''}\x1b[K`);
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { flags, rest } = takeGlobalFlags(argv);
+  const [command, ...args] = rest;
+  if (!command || command === 'help') {
+    const topic = args[0];
+    process.stdout.write((topic ? commandHelp(requireOp(topic)) : generalHelp()) + '\n');
+    return 0;
+  }
+  if (command === 'docs') {
+    const ref = markdownReference();
+    const checkIdx = args.indexOf('--check');
+    const writeIdx = args.indexOf('--write');
+    if (checkIdx >= 0 || writeIdx >= 0) {
+      const file = args[(checkIdx >= 0 ? checkIdx : writeIdx) + 1] ?? 'README.md';
+      const readme = readFileSync(file, 'utf8');
+      const current = extractReference(readme);
+      if (current === null) throw new OpsError('invalid_input', `${file} has no reference markers`, { hint: 'Add the reference:start/end comments where the reference belongs' });
+      if (writeIdx >= 0) {
+        writeFileSync(file, readme.replace(current, ref));
+        return 0;
+      }
+      if (current !== ref) {
+        process.stderr.write(`${file}: the command reference is out of date; run \`storage-ops docs --write ${file}\`\n`);
+        return 1;
+      }
+      return 0;
+    }
+    process.stdout.write(ref + '\n');
+    return 0;
+  }
+  if (command === 'serve') {
+    const log = createLogger();
+    const { deps, configSource } = await bootstrap({ log });
+    log.info('storage-ops starting', { config: configSource, dataDir: deps.dataDir, helperImage: deps.config.helperImage });
+    const service = await startService(deps, process.env, log);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string): void => {
+        log.info('shutting down', { signal });
+        resolve();
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+    await service.stop();
+    return 0;
+  }
+
+  const op = findOp(command) ?? requireOp(command);
+  if (flags.help) {
+    process.stdout.write(commandHelp(op) + '\n');
+    return 0;
+  }
+  const input = parseOpArgs(op, args);
+  const { deps } = await bootstrap({ log: silentLogger });
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  const output = await runOp(deps, op, input, {
+    actor: localActor(),
+    confirmed: flags.yes,
+    onProgress: progressPrinter(),
+    signal: controller.signal,
+  });
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  process.stdout.write((flags.json ? JSON.stringify(output, null, 2) : op.render(output)) + '\n');
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const e = toOpsError(err);
+    process.stderr.write(redactText(`error: ${e.toLine()}`) + '\n');
+    process.exitCode = exitCodeFor(e);
+  },
+);

@@ -1,0 +1,45 @@
+/**
+ * The configured engines by name. Engines are built lazily, so one unreachable host never stops
+ * the others from working; an unknown name is an error that lists the known ones.
+ */
+import Docker from 'dockerode';
+import type { Config, HostConfig } from '../config/config-schema.js';
+import { OpsError } from '../errors.js';
+import type { EngineDirectory, HostRef } from '../ops/ports.js';
+import { DockerEngine } from './docker-engine.js';
+import { dockerOptionsFor } from './engine-url.js';
+
+export class DockerEngineDirectory implements EngineDirectory {
+  private readonly engines = new Map<string, DockerEngine>();
+  private readonly byName: Map<string, HostConfig>;
+
+  constructor(private readonly config: Config) {
+    this.byName = new Map(config.hosts.map((h) => [h.name, h]));
+  }
+
+  hosts(): HostRef[] {
+    return [...this.byName.values()].map((h) => ({ name: h.name, url: h.url }));
+  }
+
+  defaultName(): string {
+    const name = this.config.defaultHost ?? this.config.hosts[0]?.name;
+    if (!name) throw new OpsError('config', 'no engine is configured', { hint: 'Add hosts to the config or set DOCKER_HOST' });
+    return name;
+  }
+
+  get(host?: string): DockerEngine {
+    const name = host ?? this.defaultName();
+    const cached = this.engines.get(name);
+    if (cached) return cached;
+    const cfg = this.byName.get(name);
+    if (!cfg) {
+      throw new OpsError('not_found', `unknown host "${name}"`, {
+        hint: `Known hosts: ${[...this.byName.keys()].join(', ')}; \`storage-ops hosts\` shows them`,
+      });
+    }
+    const engine = new DockerEngine({ name: cfg.name, url: cfg.url }, new Docker(dockerOptionsFor(cfg)), () => this.config.helperImage);
+    this.engines.set(name, engine);
+    return engine;
+  }
+
+}

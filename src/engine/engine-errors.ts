@@ -1,0 +1,58 @@
+/**
+ * Translates dockerode and socket errors into OpsErrors that say which engine failed, why, and
+ * what to try, so no adapter ever shows "(HTTP code 500) unexpected".
+ */
+import { OpsError } from '../errors.js';
+import type { HostRef } from '../ops/ports.js';
+
+interface DockerodeError {
+  statusCode?: number;
+  reason?: string;
+  json?: { message?: string } | null;
+  code?: string;
+  name?: string;
+  message?: string;
+}
+
+const UNREACHABLE = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+export function engineMessage(err: unknown): string {
+  const e = err as DockerodeError;
+  const fromJson = e?.json && typeof e.json === 'object' ? e.json.message : undefined;
+  return (fromJson ?? e?.message ?? String(err)).replace(/^\(HTTP code \d+\)\s*[a-z ]*-\s*/i, '').trim();
+}
+
+export function engineError(err: unknown, host: HostRef, action: string): OpsError {
+  if (err instanceof OpsError) return err;
+  const e = err as DockerodeError;
+  if (e?.name === 'AbortError' || e?.code === 'ABORT_ERR') {
+    return new OpsError('cancelled', `${action} on ${host.name}: cancelled`);
+  }
+  if (e?.code && UNREACHABLE.has(e.code)) {
+    return new OpsError('unavailable', `engine "${host.name}" (${host.url}) is unreachable: ${e.code}`, {
+      hint: 'Check that dockerd runs there and that the URL in the config (or DOCKER_HOST) is right; `storage-ops hosts` shows every engine',
+    });
+  }
+  if (e?.code === 'EACCES') {
+    return new OpsError('forbidden', `engine "${host.name}" (${host.url}) refused access to its socket (EACCES)`, {
+      hint: "Run as a member of the socket's group (usually docker) or as root",
+    });
+  }
+  const msg = engineMessage(err);
+  switch (e?.statusCode) {
+    case 400:
+      return new OpsError('invalid_input', `${action} on ${host.name}: the engine rejected the request: ${msg}`);
+    case 401:
+    case 403:
+      return new OpsError('forbidden', `${action} on ${host.name}: the engine refused: ${msg}`);
+    case 404:
+      return new OpsError('not_found', `${action} on ${host.name}: ${msg}`);
+    case 409:
+      return new OpsError('conflict', `${action} on ${host.name}: ${msg}`);
+    default:
+      return new OpsError('unavailable', `${action} on ${host.name} failed: ${msg}`, {
+        hint: 'Check the engine log (journalctl -u docker) and try again',
+        cause: err,
+      });
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Short-lived helper containers on an engine: created from the configured helper image, with no
+ * network, labelled so leftovers can be found, and always removed afterwards. Their output is
+ * read through the engine, so this works the same against remote engines.
+ */
+import { randomBytes } from 'node:crypto';
+import type Docker from 'dockerode';
+import { OpsError } from '../errors.js';
+import type { HostRef } from '../ops/ports.js';
+import { demuxDockerLog } from './docker-log.js';
+import { engineError, engineMessage } from './engine-errors.js';
+
+export const HELPER_LABEL = 'storage-ops.helper';
+
+export interface HelperRun {
+  purpose: string;
+  cmd: string[];
+  binds?: string[];
+  signal?: AbortSignal;
+}
+
+export interface HelperResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function helperName(purpose: string): string {
+  return `storage-ops-${purpose}-${randomBytes(4).toString('hex')}`;
+}
+
+export async function createHelper(
+  docker: Docker,
+  host: HostRef,
+  image: string,
+  spec: { purpose: string; cmd?: string[]; binds?: string[]; workingDir?: string },
+): Promise<Docker.Container> {
+  try {
+    return await docker.createContainer({
+      name: helperName(spec.purpose),
+      Image: image,
+      Cmd: spec.cmd ?? ['true'],
+      WorkingDir: spec.workingDir,
+      Labels: { [HELPER_LABEL]: spec.purpose },
+      NetworkDisabled: true,
+      HostConfig: { NetworkMode: 'none', Binds: spec.binds ?? [], AutoRemove: false },
+    });
+  } catch (err) {
+    const e = err as { statusCode?: number };
+    if (e.statusCode === 404 && /image/i.test(engineMessage(err))) {
+      throw new OpsError('unavailable', `helper image "${image}" is not on engine "${host.name}"`, {
+        hint: 'Build or load it there (`docker build -t storage-ops .` makes the default one), or set helperImage / STORAGE_OPS_HELPER_IMAGE to an image with tar, df and fio',
+      });
+    }
+    throw engineError(err, host, `creating a ${spec.purpose} helper container`);
+  }
+}
+
+export async function removeQuietly(container: Docker.Container): Promise<void> {
+  await container.remove({ force: true, v: false }).catch(() => undefined);
+}
+
+/** Runs a command to completion in a fresh helper container and returns its exit code and output. */
+export async function runHelper(docker: Docker, host: HostRef, image: string, run: HelperRun): Promise<HelperResult> {
+  const container = await createHelper(docker, host, image, { purpose: run.purpose, cmd: run.cmd, binds: run.binds });
+  const onAbort = (): void => {
+    void container.kill().catch(() => undefined);
+  };
+  run.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await container.start();
+    const waited = (await container.wait()) as { StatusCode: number };
+    const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+    run.signal?.throwIfAborted();
+    return { exitCode: waited.StatusCode, ...demuxDockerLog(logs) };
+  } catch (err) {
+    if (run.signal?.aborted) throw new OpsError('cancelled', `${run.purpose} on ${host.name}: cancelled`);
+    throw engineError(err, host, `running the ${run.purpose} helper`);
+  } finally {
+    run.signal?.removeEventListener('abort', onAbort);
+    await removeQuietly(container);
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The operation catalog: every op, once. Adapters loop over this list; help text, the Slack
+ * usage hint, MCP tools and the README's reference are generated from it.
+ */
+import { OpsError } from '../errors.js';
+import { auditLog } from './audit-log.js';
+import { diskReport } from './disk-report.js';
+import { driverInspect } from './driver-inspect.js';
+import { hostsList } from './hosts-list.js';
+import type { Op } from './op.js';
+import { volumeCreate } from './volume-create.js';
+import { volumeInspect } from './volume-inspect.js';
+import { volumeList } from './volume-list.js';
+
+export const catalog: readonly Op[] = [
+  hostsList,
+  driverInspect,
+  diskReport,
+  volumeList,
+  volumeInspect,
+  volumeCreate,
+  auditLog,
+];
+
+/** Finds an op by CLI/Slack verb or canonical name. */
+export function findOp(word: string): Op | undefined {
+  return catalog.find((op) => op.verb === word || op.name === word);
+}
+
+export function requireOp(word: string): Op {
+  const op = findOp(word);
+  if (!op) {
+    throw new OpsError('invalid_input', `unknown command "${word}"`, {
+      hint: `Commands: ${catalog.map((o) => o.verb).join(', ')}; \`storage-ops help\` explains each`,
+    });
+  }
+  return op;
+}

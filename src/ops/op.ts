@@ -1,0 +1,62 @@
+/**
+ * What an operation is: defined once, with its name, CLI/Slack verb, described zod input, zod
+ * output, effect and run function. Every adapter (CLI, Slack, MCP, schedules) is generated from
+ * these definitions; nothing about an op is restated elsewhere.
+ */
+import type { z } from 'zod';
+import type { Deps } from './ports.js';
+
+export type Effect = 'read' | 'write' | 'destructive';
+export type Source = 'cli' | 'slack' | 'mcp' | 'schedule' | 'test';
+
+export interface Actor {
+  /** Stable identity: "cli:alice", "slack:U123", "mcp:token-name", "schedule:nightly". */
+  id: string;
+  source: Source;
+  /** Human name for messages, when known. */
+  display?: string;
+}
+
+export interface Progress {
+  /** Short phase name, e.g. "reading", "compressing". */
+  phase: string;
+  done?: number;
+  total?: number;
+  unit?: 'bytes' | 'items';
+  message?: string;
+}
+
+export interface OpContext {
+  actor: Actor;
+  onProgress: (p: Progress) => void;
+  signal: AbortSignal;
+}
+
+export interface CliShape {
+  /** Input fields filled from positional arguments, in order; the last may be a list (variadic). */
+  positional?: string[];
+  /** Flag names that differ from the kebab-cased field name (e.g. labels → label). */
+  flags?: Record<string, string>;
+}
+
+export interface Op<I extends z.ZodObject = z.ZodObject, O extends z.ZodType = z.ZodType> {
+  name: string;
+  verb: string;
+  summary: string;
+  /** Longer help: when to use it, what it never does. */
+  description?: string;
+  effect: Effect;
+  input: I;
+  output: O;
+  cli?: CliShape;
+  /** Examples shown in help and the README, written as CLI arguments after the verb. */
+  examples?: string[];
+  // Method syntax on purpose: it keeps parameters bivariant so specific ops fit the catalog's Op[].
+  run(deps: Deps, input: z.output<I>, ctx: OpContext): Promise<z.output<O>>;
+  /** Human rendering for terminals and chat (plain text, fixed-width friendly). */
+  render(output: z.output<O>): string;
+}
+
+export function defineOp<I extends z.ZodObject, O extends z.ZodType>(op: Op<I, O>): Op<I, O> {
+  return op;
+}

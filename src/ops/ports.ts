@@ -1,0 +1,158 @@
+/**
+ * The narrow interfaces (ports) the operations layer depends on. The engine module implements
+ * EnginePort over dockerode; unit tests implement it with plain objects. Shapes here are ours,
+ * not Docker's wire format, so ops never see dockerode types.
+ */
+import type { Config } from '../config/config-schema.js';
+import type { Logger } from '../logger.js';
+import type { StateStore } from '../state/state-store.js';
+
+export interface HostRef {
+  name: string;
+  url: string;
+}
+
+export interface EngineInfo {
+  serverVersion: string;
+  apiVersion: string;
+  operatingSystem: string;
+  osType: string;
+  architecture: string;
+  kernelVersion: string;
+  driver: string;
+  driverStatus: Array<[string, string]>;
+  dockerRootDir: string;
+  ncpu: number;
+  memTotal: number;
+  containers: number;
+  images: number;
+}
+
+export interface ImageUsage {
+  id: string;
+  repoTags: string[];
+  created: string;
+  size: number;
+  sharedSize: number;
+  containers: number;
+}
+
+export interface ContainerUsage {
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+  status: string;
+  created: string;
+  sizeRw: number;
+  sizeRootFs: number;
+  volumes: string[];
+}
+
+export interface VolumeUsage {
+  name: string;
+  driver: string;
+  /** Bytes, or null when the driver cannot tell (non-local drivers). */
+  size: number | null;
+  refCount: number;
+}
+
+export interface BuildCacheUsage {
+  id: string;
+  type: string;
+  description: string;
+  size: number;
+  inUse: boolean;
+  shared: boolean;
+  lastUsedAt: string | null;
+}
+
+export interface SystemDf {
+  layersSize: number;
+  images: ImageUsage[];
+  containers: ContainerUsage[];
+  volumes: VolumeUsage[];
+  buildCache: BuildCacheUsage[];
+}
+
+export interface VolumeDetail {
+  name: string;
+  driver: string;
+  mountpoint: string;
+  createdAt: string | null;
+  labels: Record<string, string>;
+  options: Record<string, string>;
+  scope: string;
+  status: Record<string, unknown> | null;
+}
+
+export interface VolumeFilters {
+  label?: string[];
+  dangling?: boolean;
+  driver?: string;
+  name?: string;
+}
+
+export interface VolumeSpec {
+  name: string;
+  driver: string;
+  driverOpts: Record<string, string>;
+  labels: Record<string, string>;
+}
+
+export interface ContainerMount {
+  type: string;
+  name: string | null;
+  source: string;
+  destination: string;
+  readOnly: boolean;
+}
+
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+  status: string;
+  labels: Record<string, string>;
+  mounts: ContainerMount[];
+}
+
+export interface FsUsage {
+  path: string;
+  filesystem: string;
+  totalBytes: number;
+  usedBytes: number;
+  availableBytes: number;
+}
+
+export interface EnginePort {
+  readonly host: HostRef;
+  ping(): Promise<void>;
+  info(): Promise<EngineInfo>;
+  systemDf(): Promise<SystemDf>;
+  listVolumes(filters?: VolumeFilters): Promise<VolumeDetail[]>;
+  /** Throws OpsError not_found when the volume does not exist. */
+  inspectVolume(name: string): Promise<VolumeDetail>;
+  createVolume(spec: VolumeSpec): Promise<VolumeDetail>;
+  listContainers(opts?: { all?: boolean }): Promise<ContainerSummary[]>;
+  /** Usage of the filesystem holding `path` on the engine's host, read through a helper container. */
+  filesystemUsage(path: string, signal?: AbortSignal): Promise<FsUsage>;
+}
+
+export interface EngineDirectory {
+  /** Configured hosts in configuration order. */
+  hosts(): HostRef[];
+  defaultName(): string;
+  /** The engine for `host` (default host when omitted); throws not_found for unknown names. */
+  get(host?: string): EnginePort;
+}
+
+export interface Deps {
+  engines: EngineDirectory;
+  state: StateStore;
+  config: Config;
+  dataDir: string;
+  log: Logger;
+  now(): Date;
+}

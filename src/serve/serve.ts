@@ -1,0 +1,42 @@
+/**
+ * `storage-ops serve`: the long-lived process. Starts the HTTP listener (health now; MCP and
+ * metrics join it), logs which parts are enabled, and stops cleanly on SIGTERM/SIGINT.
+ */
+import { OpsError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Deps } from '../ops/ports.js';
+import { startHttpServer, type HttpServer } from './http-server.js';
+
+export interface RunningService {
+  http: HttpServer;
+  stop(): Promise<void>;
+}
+
+export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logger): Promise<RunningService> {
+  const host = env.STORAGE_OPS_HTTP_HOST ?? '127.0.0.1';
+  const port = Number(env.STORAGE_OPS_HTTP_PORT ?? 8765);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new OpsError('config', `STORAGE_OPS_HTTP_PORT "${env.STORAGE_OPS_HTTP_PORT}" is not a port number`);
+  }
+  const started = new Date();
+  const http = await startHttpServer({
+    host,
+    port,
+    routes: {
+      '/healthz': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({ status: 'ok', since: started.toISOString(), hosts: deps.engines.hosts().map((h) => h.name) }),
+        );
+      },
+    },
+  });
+  log.info('http listener started', { url: http.url, routes: ['/healthz'] });
+  log.info('parts', { http: true, slack: false, mcp: false, schedules: false, hosts: deps.engines.hosts().map((h) => h.name) });
+  return {
+    http,
+    async stop() {
+      await http.close();
+      log.info('stopped');
+    },
+  };
+}

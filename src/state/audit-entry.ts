@@ -1,0 +1,21 @@
+/**
+ * The audit entry: who ran which op, from where, with what input, and how it ended.
+ */
+import { z } from 'zod';
+
+export const AuditEntrySchema = z.object({
+  id: z.string().describe('entry id'),
+  at: z.string().describe('ISO time the entry was written'),
+  actor: z.string().describe('who asked: CLI user, Slack user, MCP client or schedule'),
+  source: z.string().describe('adapter: cli, slack, mcp, schedule'),
+  op: z.string().describe('catalog op name'),
+  host: z.string().nullable().describe('engine the op ran against'),
+  phase: z.enum(['started', 'finished']).describe('"started" precedes write and destructive ops; "finished" ends every call'),
+  input: z.record(z.string(), z.unknown()).describe('input as given, secrets redacted'),
+  outcome: z.enum(['ok', 'error', 'pending']).describe('result of the call'),
+  error: z.object({ code: z.string(), message: z.string() }).nullable().describe('error when outcome is error'),
+  durationMs: z.number().nullable().describe('run time in milliseconds'),
+  detail: z.record(z.string(), z.unknown()).optional().describe('op-specific facts worth keeping'),
+});
+
+export type AuditEntry = z.output<typeof AuditEntrySchema>;

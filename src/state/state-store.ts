@@ -1,0 +1,107 @@
+/**
+ * The process-safe state store over lowdb: one JSON file in the data dir holding the audit log
+ * (and, as features arrive, approvals, the backup catalog and schedules). Every update takes a lock
+ * file, re-reads the file, applies the change and writes it back, so the CLI and a running
+ * `serve` can share one data dir without losing each other's writes.
+ */
+import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { OpsError } from '../errors.js';
+import { DurableJsonFile } from './durable-json-file.js';
+import type { AuditEntry } from './audit-entry.js';
+
+export interface StateData {
+  version: 1;
+  audit: AuditEntry[];
+  /** Collections owned by later features; kept as they are found so no write drops them. */
+  [collection: string]: unknown;
+}
+
+export const STATE_FILE = 'state.json';
+const LOCK_STALE_MS = 30_000;
+const LOCK_WAIT_MS = 15_000;
+
+function freshState(): StateData {
+  return { version: 1, audit: [] };
+}
+
+export class StateStore {
+  readonly path: string;
+  private readonly lockPath: string;
+  private readonly db: Low<StateData>;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly dataDir: string) {
+    this.path = join(dataDir, STATE_FILE);
+    this.lockPath = this.path + '.lock';
+    this.db = new Low<StateData>(new DurableJsonFile<StateData>(this.path), freshState());
+  }
+
+  /** Creates the data dir and checks the state file is readable; a corrupt file fails here, once. */
+  async open(): Promise<void> {
+    await mkdir(this.dataDir, { recursive: true });
+    await this.read();
+  }
+
+  /** A consistent snapshot of the file as it is now. */
+  async read(): Promise<StateData> {
+    await this.db.read();
+    return normalize(this.db.data, this.path);
+  }
+
+  /** Applies `change` to the latest state under the lock and persists it; returns what `change` returns. */
+  update<T>(change: (data: StateData) => T): Promise<T> {
+    const run = this.chain.then(() => this.locked(async () => {
+      await mkdir(this.dataDir, { recursive: true });
+      const data = await this.read();
+      const result = change(data);
+      this.db.data = data;
+      await this.db.write();
+      return result;
+    }));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async locked<T>(fn: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        const fh = await open(this.lockPath, 'wx');
+        await fh.writeFile(String(process.pid));
+        await fh.close();
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const st = await stat(this.lockPath).catch(() => null);
+        // A lock older than any update can take was left by a crashed process.
+        if (st && Date.now() - st.mtimeMs > LOCK_STALE_MS) {
+          await rm(this.lockPath, { force: true });
+          continue;
+        }
+        if (Date.now() > deadline) {
+          throw new OpsError('busy', `state file ${this.path} is locked by another process`, {
+            hint: `Retry; if no storage-ops process is running, remove ${this.lockPath}`,
+          });
+        }
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
+      }
+    }
+    try {
+      return await fn();
+    } finally {
+      await rm(this.lockPath, { force: true });
+    }
+  }
+}
+
+function normalize(data: StateData | null, path: string): StateData {
+  if (data === null || data === undefined) return freshState();
+  if (typeof data !== 'object' || Array.isArray(data) || !Array.isArray(data.audit)) {
+    throw new OpsError('config', `state file ${path} does not look like a storage-ops state file (no "audit" list)`, {
+      hint: `Move it aside (mv ${path} ${path}.broken) and start again`,
+    });
+  }
+  return data;
+}
