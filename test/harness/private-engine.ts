@@ -1,0 +1,125 @@
+/**
+ * Starts private Docker engines for integration tests: each its own dockerd with its own
+ * data-root, exec-root, pidfile, unix socket and containerd namespace, no bridge and no iptables,
+ * so tests never touch the machine's default engine. btrfs engines live on a loop-mounted image.
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, mkdirSync, closeSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export type TestDriver = 'overlay2' | 'vfs' | 'btrfs';
+
+export interface PrivateEngine {
+  name: string;
+  driver: TestDriver;
+  socket: string;
+  url: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+function ping(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ socketPath: socket, path: '/_ping', timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+    req.end();
+  });
+}
+
+async function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return true;
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}
+
+/** Why no private engine can be had here, or null when one can. */
+export function engineUnavailableReason(): string | null {
+  if (process.getuid?.() !== 0) return 'private engines need root (dockerd must run as root here)';
+  for (const bin of ['dockerd', 'containerd', 'runc']) {
+    const found = (process.env.PATH ?? '').split(':').some((d) => existsSync(join(d, bin)));
+    if (!found) return `${bin} is not installed (apt-get install docker.io)`;
+  }
+  return null;
+}
+
+export async function startPrivateEngine(name: string, driver: TestDriver, opts: { btrfsSize?: string } = {}): Promise<PrivateEngine> {
+  const dir = mkdtempSync(`/tmp/so-${name}-`);
+  let dataRoot = join(dir, 'root');
+  let mounted: string | null = null;
+  if (driver === 'btrfs') {
+    const img = join(dir, 'btrfs.img');
+    mounted = join(dir, 'mnt');
+    mkdirSync(mounted);
+    await run('truncate', ['-s', opts.btrfsSize ?? '3G', img]);
+    await run('mkfs.btrfs', ['-q', img]);
+    await run('mount', ['-o', 'loop', img, mounted]);
+    dataRoot = join(mounted, 'docker');
+  }
+  const socket = join(dir, 'docker.sock');
+  const logFile = join(dir, 'dockerd.log');
+  const logFd = openSync(logFile, 'a');
+  const child = spawn(
+    'dockerd',
+    [
+      '--data-root', dataRoot,
+      '--exec-root', join(dir, 'exec'),
+      '--pidfile', join(dir, 'dockerd.pid'),
+      '--host', `unix://${socket}`,
+      '--storage-driver', driver,
+      '--bridge', 'none',
+      '--iptables=false',
+      '--ip6tables=false',
+      '--ip-masq=false',
+      '--containerd-namespace', `so-${name}`,
+      '--containerd-plugins-namespace', `so-${name}-plugins`,
+    ],
+    { stdio: ['ignore', logFd, logFd], detached: false },
+  );
+  closeSync(logFd);
+  const deadline = Date.now() + 90_000;
+  while (!(await ping(socket))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+      throw new Error(`private dockerd "${name}" (${driver}) did not start:\n${tail}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    name,
+    driver,
+    socket,
+    url: `unix://${socket}`,
+    dir,
+    async stop() {
+      child.kill('SIGTERM');
+      if (!(await waitExit(child, 30_000))) {
+        child.kill('SIGKILL');
+        await waitExit(child, 5000);
+      }
+      if (mounted) await run('umount', ['-l', mounted]).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    },
+  };
+}
+
+export async function importHelperImage(engine: { url: string }, tag: string): Promise<void> {
+  const script = new URL('../../scripts/import-helper-image.sh', import.meta.url).pathname;
+  await run('bash', [script, tag, engine.url], { maxBuffer: 1 << 20 });
+}

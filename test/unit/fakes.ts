@@ -1,0 +1,121 @@
+/**
+ * In-memory fakes of the ports, for unit tests of the ops layer: an engine with a settable
+ * state, and Deps around it with a temp data dir.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../src/config/load-config.js';
+import { OpsError } from '../../src/errors.js';
+import { silentLogger } from '../../src/logger.js';
+import type {
+  ContainerSummary,
+  Deps,
+  EngineDirectory,
+  EngineInfo,
+  EnginePort,
+  FsUsage,
+  SystemDf,
+  VolumeDetail,
+  VolumeFilters,
+  VolumeSpec,
+} from '../../src/ops/ports.js';
+import { StateStore } from '../../src/state/state-store.js';
+
+export function fakeInfo(over: Partial<EngineInfo> = {}): EngineInfo {
+  return {
+    serverVersion: '27.0.0',
+    apiVersion: '1.46',
+    operatingSystem: 'Debian GNU/Linux 12',
+    osType: 'linux',
+    architecture: 'x86_64',
+    kernelVersion: '6.1.0',
+    driver: 'overlay2',
+    driverStatus: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true'], ['Native Overlay Diff', 'true'], ['userxattr', 'false']],
+    dockerRootDir: '/var/lib/docker',
+    ncpu: 2,
+    memTotal: 1 << 30,
+    containers: 0,
+    images: 0,
+    ...over,
+  };
+}
+
+export class FakeEngine implements EnginePort {
+  volumes: VolumeDetail[] = [];
+  containers: ContainerSummary[] = [];
+  df: SystemDf = { layersSize: 0, images: [], containers: [], volumes: [], buildCache: [] };
+  infoValue = fakeInfo();
+  fs: FsUsage | Error = { path: '/var/lib/docker', filesystem: '/dev/sda1', totalBytes: 100e9, usedBytes: 50e9, availableBytes: 50e9 };
+  calls: string[] = [];
+
+  constructor(readonly host = { name: 'fake', url: 'unix:///fake.sock' }) {}
+
+  async ping(): Promise<void> {
+    this.calls.push('ping');
+  }
+  async info(): Promise<EngineInfo> {
+    this.calls.push('info');
+    return this.infoValue;
+  }
+  async systemDf(): Promise<SystemDf> {
+    this.calls.push('systemDf');
+    return this.df;
+  }
+  async listVolumes(filters: VolumeFilters = {}): Promise<VolumeDetail[]> {
+    this.calls.push('listVolumes');
+    return this.volumes.filter((v) => !filters.name || v.name.includes(filters.name));
+  }
+  async inspectVolume(name: string): Promise<VolumeDetail> {
+    this.calls.push(`inspectVolume:${name}`);
+    const v = this.volumes.find((x) => x.name === name);
+    if (!v) throw new OpsError('not_found', `volume "${name}" does not exist on host "${this.host.name}"`);
+    return v;
+  }
+  async createVolume(spec: VolumeSpec): Promise<VolumeDetail> {
+    this.calls.push(`createVolume:${spec.name}`);
+    const v: VolumeDetail = { name: spec.name, driver: spec.driver, mountpoint: `/var/lib/docker/volumes/${spec.name}/_data`, createdAt: new Date().toISOString(), labels: spec.labels, options: spec.driverOpts, scope: 'local', status: null };
+    this.volumes.push(v);
+    return v;
+  }
+  async listContainers(): Promise<ContainerSummary[]> {
+    this.calls.push('listContainers');
+    return this.containers;
+  }
+  async filesystemUsage(path: string): Promise<FsUsage> {
+    this.calls.push(`filesystemUsage:${path}`);
+    if (this.fs instanceof Error) throw this.fs;
+    return { ...this.fs, path };
+  }
+}
+
+export class FakeDirectory implements EngineDirectory {
+  constructor(readonly engines: FakeEngine[]) {}
+  hosts() {
+    return this.engines.map((e) => e.host);
+  }
+  defaultName(): string {
+    return this.engines[0]?.host.name ?? 'none';
+  }
+  get(host?: string): EnginePort {
+    const e = this.engines.find((x) => x.host.name === (host ?? this.defaultName()));
+    if (!e) throw new OpsError('not_found', `unknown host "${host}"`);
+    return e;
+  }
+}
+
+export async function fakeDeps(engines: FakeEngine[] = [new FakeEngine()], config: Record<string, unknown> = {}): Promise<Deps> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'so-unit-'));
+  const state = new StateStore(dataDir);
+  await state.open();
+  return {
+    config: parseConfig(config, 'test'),
+    dataDir,
+    state,
+    engines: new FakeDirectory(engines),
+    log: silentLogger,
+    now: () => new Date('2026-11-30T12:00:00Z'),
+  };
+}
+
+export const testActor = { id: 'test:unit', source: 'test' as const };

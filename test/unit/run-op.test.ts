@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineOp } from '../../src/ops/op.js';
+import { runOp } from '../../src/ops/run-op.js';
+import { volumeCreate } from '../../src/ops/volume-create.js';
+import { FakeEngine, fakeDeps, testActor } from './fakes.js';
+import { OpsError } from '../../src/errors.js';
+
+const destroyer = defineOp({
+  name: 'thing_destroy',
+  verb: 'destroy',
+  summary: 'test op',
+  effect: 'destructive',
+  input: z.strictObject({ target: z.string().describe('t'), apiToken: z.string().optional().describe('secret') }),
+  output: z.object({ destroyed: z.string() }),
+  async run(_deps, input) {
+    return { destroyed: input.target };
+  },
+  render: (o) => o.destroyed,
+});
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (e) {
+    return (e as OpsError).code;
+  }
+}
+
+describe('runOp', () => {
+  it('rejects bad input before touching the engine, naming the field, and audits the refusal', async () => {
+    const engine = new FakeEngine();
+    const deps = await fakeDeps([engine]);
+    const err = await runOp(deps, volumeCreate, { name: '-bad' }, { actor: testActor }).catch((e: unknown) => e as OpsError);
+    expect(err).toBeInstanceOf(OpsError);
+    expect((err as OpsError).code).toBe('invalid_input');
+    expect((err as OpsError).message).toMatch(/^create: name is invalid/);
+    expect(engine.calls).toEqual([]);
+    const { audit } = await deps.state.read();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ op: 'volume_create', outcome: 'error', error: { code: 'invalid_input' } });
+  });
+
+  it('rejects unknown fields (strict inputs)', async () => {
+    const deps = await fakeDeps();
+    expect(await codeOf(runOp(deps, volumeCreate, { name: 'ok_name', colour: 'red' }, { actor: testActor }))).toBe('invalid_input');
+  });
+
+  it('refuses destructive ops without confirmation and runs them with it', async () => {
+    const deps = await fakeDeps();
+    expect(await codeOf(runOp(deps, destroyer, { target: 'x' }, { actor: testActor }))).toBe('approval_required');
+    expect(await runOp(deps, destroyer, { target: 'x' }, { actor: testActor, confirmed: true })).toEqual({ destroyed: 'x' });
+    const { audit } = await deps.state.read();
+    expect(audit.map((a) => `${a.phase}:${a.outcome}`)).toEqual(['finished:error', 'started:pending', 'finished:ok']);
+  });
+
+  it('writes started and finished entries around writes, with actor, source, host and duration', async () => {
+    const deps = await fakeDeps();
+    await runOp(deps, volumeCreate, { name: 'db_data', labels: { a: 'b' } }, { actor: testActor });
+    const { audit } = await deps.state.read();
+    expect(audit).toHaveLength(2);
+    expect(audit[0]).toMatchObject({ phase: 'started', outcome: 'pending', actor: 'test:unit', source: 'test', host: 'fake', op: 'volume_create' });
+    expect(audit[1]).toMatchObject({ phase: 'finished', outcome: 'ok', input: { name: 'db_data', labels: { a: 'b' } } });
+    expect(typeof audit[1]?.durationMs).toBe('number');
+  });
+
+  it('never stores secrets in the audit log', async () => {
+    const deps = await fakeDeps();
+    await runOp(deps, destroyer, { target: 'x', apiToken: 'hunter2-very-secret' }, { actor: testActor, confirmed: true });
+    const text = JSON.stringify(await deps.state.read());
+    expect(text).not.toContain('hunter2-very-secret');
+    expect(text).toContain('[redacted]');
+  });
+
+  it('reports an op whose output breaks its own schema as an internal error', async () => {
+    const liar = defineOp({
+      name: 'liar',
+      verb: 'liar',
+      summary: 'x',
+      effect: 'read',
+      input: z.strictObject({}),
+      output: z.object({ n: z.number() }),
+      run: async () => ({ n: 'not a number' }) as unknown as { n: number },
+      render: () => '',
+    });
+    const deps = await fakeDeps();
+    expect(await codeOf(runOp(deps, liar, {}, { actor: testActor }))).toBe('internal');
+  });
+});

@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { OpsError } from '../../src/errors.js';
+import { StateStore } from '../../src/state/state-store.js';
+
+const run = promisify(execFile);
+
+describe('StateStore', () => {
+  it('starts fresh when the file is missing and writes real JSON to disk', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'so-state-'));
+    const store = new StateStore(join(dir, 'nested'));
+    await store.open();
+    await store.update((d) => {
+      d.audit.push({ id: '1', at: 'now', actor: 'a', source: 'cli', op: 'x', host: null, phase: 'finished', input: {}, outcome: 'ok', error: null, durationMs: 1 });
+    });
+    const onDisk = JSON.parse(readFileSync(join(dir, 'nested', 'state.json'), 'utf8'));
+    expect(onDisk.audit).toHaveLength(1);
+    expect(readdirSync(join(dir, 'nested')).filter((f) => f.includes('.tmp') || f.endsWith('.lock'))).toEqual([]);
+  });
+
+  it('keeps collections it does not know about', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'so-state-'));
+    writeFileSync(join(dir, 'state.json'), JSON.stringify({ version: 1, audit: [], backups: [{ id: 'b1' }] }));
+    const store = new StateStore(dir);
+    await store.update((d) => d.audit.length);
+    expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).backups).toEqual([{ id: 'b1' }]);
+  });
+
+  it('gives a clear error naming a corrupt file, and leaves it alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'so-state-'));
+    const file = join(dir, 'state.json');
+    writeFileSync(file, '{"version":1,"audit":[');
+    const store = new StateStore(dir);
+    const err = await store.open().catch((e: unknown) => e as OpsError);
+    expect(err).toBeInstanceOf(OpsError);
+    expect((err as OpsError).code).toBe('config');
+    expect((err as OpsError).message).toContain(file);
+    expect((err as OpsError).message).toMatch(/corrupt/);
+    expect((err as OpsError).hint).toMatch(/mv .*state\.json .*\.broken/);
+    expect(readFileSync(file, 'utf8')).toBe('{"version":1,"audit":[');
+  });
+
+  it('loses no update when several processes write at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'so-state-'));
+    // The built module (npm test builds first): real separate Node processes, no TS loader.
+    const storeUrl = new URL('../../dist/state/state-store.js', import.meta.url).pathname;
+    const script = `
+      import { StateStore } from ${JSON.stringify(storeUrl)};
+      const s = new StateStore(process.argv[2]);
+      for (let i = 0; i < 15; i++) {
+        await s.update((d) => { d.audit.push({ id: process.pid + '-' + i }); });
+      }`;
+    const file = join(dir, 'writer.mjs');
+    writeFileSync(file, script);
+    await Promise.all([1, 2, 3].map(() => run(process.execPath, [file, dir])));
+    const data = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+    expect(data.audit).toHaveLength(45);
+    expect(new Set(data.audit.map((e: { id: string }) => e.id)).size).toBe(45);
+  });
+});
