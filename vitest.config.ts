@@ -14,6 +14,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/harness/global-setup.ts'],
+          // The engines are shared; files in turn keep `docker system df` comparisons exact.
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 240_000,
         },

@@ -4,7 +4,8 @@
  */
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
 
-export function formatBytes(n: number | null | undefined): string {
+/** `digits` significant digits: 4 like most docker CLI columns, 3 for its per-container sizes. */
+export function formatBytes(n: number | null | undefined, digits = 4): string {
   if (n === null || n === undefined || n < 0) return 'n/a';
   let v = n;
   let u = 0;
@@ -12,8 +13,8 @@ export function formatBytes(n: number | null | undefined): string {
     v /= 1000;
     u++;
   }
-  // Four significant digits, trailing zeros dropped: the docker CLI's units.HumanSize.
-  return `${Number(v.toPrecision(4))}${UNITS[u]}`;
+  // Significant digits with trailing zeros dropped: the docker CLI's units.HumanSizeWithPrecision.
+  return `${Number(v.toPrecision(digits))}${UNITS[u]}`;
 }
 
 export function formatPercent(p: number): string {

@@ -26,10 +26,37 @@ export interface Progress {
   message?: string;
 }
 
+/** One thing a destructive op would act on, as shown before anyone approves it. */
+export interface PreviewItem {
+  /** volume, container, image, network, build_cache, backup, ... */
+  kind: string;
+  id: string;
+  name: string;
+  sizeBytes: number | null;
+  /** What will happen to it: remove, overwrite, stop, skip, ... */
+  action: string;
+  /** Why, especially for items left alone (in use, protected). */
+  reason?: string;
+}
+
+/** What a destructive op would do, computed without changing anything. */
+export interface Preview {
+  summary: string;
+  items: PreviewItem[];
+  /** Bytes the action frees (or overwrites), summed over acted-on items. */
+  totalBytes: number;
+  notes: string[];
+}
+
 export interface OpContext {
   actor: Actor;
   onProgress: (p: Progress) => void;
   signal: AbortSignal;
+  /**
+   * For destructive ops: the preview that was approved. run() acts on exactly these items and
+   * reports any whose state changed meanwhile as skipped; it never widens the set.
+   */
+  preview?: Preview;
 }
 
 export interface CliShape {
@@ -52,6 +79,8 @@ export interface Op<I extends z.ZodObject = z.ZodObject, O extends z.ZodType = z
   /** Examples shown in help and the README, written as CLI arguments after the verb. */
   examples?: string[];
   // Method syntax on purpose: it keeps parameters bivariant so specific ops fit the catalog's Op[].
+  /** Required for destructive ops: what run() would do, changing nothing. */
+  preview?(deps: Deps, input: z.output<I>, ctx: OpContext): Promise<Preview>;
   run(deps: Deps, input: z.output<I>, ctx: OpContext): Promise<z.output<O>>;
   /** Human rendering for terminals and chat (plain text, fixed-width friendly). */
   render(output: z.output<O>): string;

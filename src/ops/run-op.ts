@@ -57,6 +57,7 @@ export async function runOp<I extends z.ZodObject, O extends z.ZodType>(
     signal: opts.signal ?? new AbortController().signal,
   };
   try {
+    if (op.effect === 'destructive') ctx.preview = await previewOf(deps, op, input, ctx);
     const raw = await op.run(deps, input, ctx);
     const checked = op.output.safeParse(raw);
     if (!checked.success) {
@@ -77,6 +78,14 @@ export async function runOp<I extends z.ZodObject, O extends z.ZodType>(
     }).catch((auditErr: unknown) => deps.log.error('audit write failed', { op: op.name, error: String(auditErr) }));
     throw e;
   }
+}
+
+/** A destructive op's preview; an op that cannot say what it would destroy does not run. */
+export async function previewOf<I extends z.ZodObject>(deps: Deps, op: Op<I, z.ZodType>, input: z.output<I>, ctx: OpContext) {
+  if (!op.preview) {
+    throw new OpsError('internal', `${op.name} is destructive but has no preview`, { hint: 'This is a bug in storage-ops' });
+  }
+  return op.preview(deps, input, ctx);
 }
 
 /** Validates raw input; the error names the field, says why, and points at the op's help. */

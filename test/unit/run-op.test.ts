@@ -13,8 +13,11 @@ const destroyer = defineOp({
   effect: 'destructive',
   input: z.strictObject({ target: z.string().describe('t'), apiToken: z.string().optional().describe('secret') }),
   output: z.object({ destroyed: z.string() }),
-  async run(_deps, input) {
-    return { destroyed: input.target };
+  async preview(_deps, input) {
+    return { summary: `destroy ${input.target}`, items: [{ kind: 'thing', id: input.target, name: input.target, sizeBytes: 1, action: 'remove' }], totalBytes: 1, notes: [] };
+  },
+  async run(_deps, input, ctx) {
+    return { destroyed: ctx.preview?.items.map((i) => i.id).join(',') ?? 'no preview' };
   },
   render: (o) => o.destroyed,
 });

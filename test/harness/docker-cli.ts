@@ -1,0 +1,37 @@
+/**
+ * The docker CLI as the reference answer in integration tests, and the built storage-ops CLI as
+ * the thing under test, both run as child processes.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { TestEngine } from './engines.js';
+
+const run = promisify(execFile);
+
+export async function docker(engine: TestEngine, ...args: string[]): Promise<string> {
+  const { stdout } = await run('docker', ['-H', engine.url, ...args], { maxBuffer: 64 << 20 });
+  return stdout;
+}
+
+export async function dockerJsonLines<T>(engine: TestEngine, ...args: string[]): Promise<T[]> {
+  return (await docker(engine, ...args))
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as T);
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const MAIN = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+
+/** Runs the built CLI (npm test builds it first). */
+export function cli(args: string[], env: NodeJS.ProcessEnv): CliResult {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export const CLI_MAIN = MAIN;
