@@ -11,7 +11,9 @@ import { exitCodeFor, OpsError, toOpsError } from '../errors.js';
 import { createLogger, silentLogger } from '../logger.js';
 import { findOp, requireOp } from '../ops/catalog.js';
 import type { Actor, Progress } from '../ops/op.js';
-import { runOp } from '../ops/run-op.js';
+import { renderApproval } from '../ops/approval-ops.js';
+import { previewOp, submitOp } from '../ops/approvals.js';
+import { renderPreview } from '../ops/preview-text.js';
 import { redactText } from '../redact.js';
 import { startService } from '../serve/serve.js';
 import { commandHelp, extractReference, generalHelp, markdownReference } from './help-text.js';
@@ -118,14 +120,24 @@ async function main(argv: string[]): Promise<number> {
   const { deps } = await bootstrap({ log: silentLogger });
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
-  const output = await runOp(deps, op, input, {
-    actor: localActor(),
-    confirmed: flags.yes,
-    onProgress: progressPrinter(),
-    signal: controller.signal,
-  });
-  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-  process.stdout.write((flags.json ? JSON.stringify(output, null, 2) : op.render(output)) + '\n');
+  const opts = { actor: localActor(), onProgress: progressPrinter(), signal: controller.signal };
+  const print = (text: string, json: unknown): void => {
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    process.stdout.write((flags.json ? JSON.stringify(json, null, 2) : text) + '\n');
+  };
+
+  if (op.effect === 'destructive' && !flags.yes) {
+    const { preview } = await previewOp(deps, op, input, opts);
+    print(`${renderPreview(preview)}\n\nNothing was changed. Run it again with --yes to do this.`, { preview, changed: false });
+    return exitCodeFor(new OpsError('approval_required', 'preview only'));
+  }
+  const submitted = await submitOp(deps, op, input, { ...opts, confirmed: flags.yes });
+  if (submitted.kind === 'pending') {
+    const a = submitted.approval;
+    print(`${renderApproval(a)}\n\nWaiting for an admin: storage-ops approve ${a.id}`, { approval: a, changed: false });
+    return exitCodeFor(new OpsError('approval_required', 'pending'));
+  }
+  print(submitted.text, submitted.output);
   return 0;
 }
 

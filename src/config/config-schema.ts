@@ -32,6 +32,30 @@ export const ThresholdsSchema = z
     message: 'warnPercent must be below criticalPercent',
   });
 
+export const RoleSchema = z.enum(['viewer', 'operator', 'admin']);
+
+/** Identities are "<source>:<id>": cli:alice, slack:U0123ABC, slack-group:S0456DEF, mcp:assistant. */
+const identity = z.string().regex(/^(cli|slack|slack-group|mcp|schedule|policy):[^\s]+$/, 'identities look like cli:alice, slack:U0123, slack-group:S0456, mcp:token-name');
+
+export const AccessSchema = z.strictObject({
+  admins: z.array(identity).default([]),
+  operators: z.array(identity).default([]),
+  viewers: z.array(identity).default([]),
+  cliRole: RoleSchema.default('admin').describe('role of a local CLI user not listed above (they hold the docker socket anyway)'),
+  defaultRole: RoleSchema.default('viewer').describe('role of Slack users and MCP clients not listed above'),
+  twoPersonRule: z
+    .strictObject({ cli: z.boolean().default(false), slack: z.boolean().default(true), mcp: z.boolean().default(true) })
+    .default({ cli: false, slack: true, mcp: true })
+    .describe('per source: the requester may not approve their own request'),
+  approvalTtlMinutes: z.number().int().min(1).max(24 * 60).default(15),
+});
+
+export const ProtectedSchema = z.strictObject({
+  names: z.array(z.string().min(1)).default([]).describe('volume names never removed by prune/cleanup (the seed\'s excludedVolumes)'),
+  patterns: z.array(z.string().min(1)).default([]).describe('glob patterns (* and ?) of protected volume names'),
+  labels: z.array(z.string().regex(/^[^=\s][^=]*(=.*)?$/)).default(['storage-ops.protected=true']).describe('"key" or "key=value" labels that protect a volume'),
+});
+
 export const ConfigSchema = z
   .strictObject({
     hosts: z.array(HostSchema).default([]),
@@ -42,6 +66,8 @@ export const ConfigSchema = z
     audit: z
       .strictObject({ maxEntries: z.number().int().min(100).default(20000) })
       .default({ maxEntries: 20000 }),
+    access: AccessSchema.default(AccessSchema.parse({})),
+    protected: ProtectedSchema.default(ProtectedSchema.parse({})),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();
@@ -58,3 +84,4 @@ export const ConfigSchema = z
 
 export type Config = z.output<typeof ConfigSchema>;
 export type HostConfig = z.output<typeof HostSchema>;
+export type Role = z.output<typeof RoleSchema>;

@@ -10,6 +10,8 @@ import type {
   EnginePort,
   FsUsage,
   HostRef,
+  ImageSummary,
+  NetworkSummary,
   SystemDf,
   VolumeDetail,
   VolumeFilters,
@@ -147,6 +149,8 @@ export class DockerEngine implements EnginePort {
       id: str(c.Id),
       name: containerName(c.Names),
       image: str(c.Image),
+      imageId: str(c.ImageID),
+      created: unixToIso(c.Created),
       state: str(c.State),
       status: str(c.Status),
       labels: strMap(c.Labels),
@@ -158,6 +162,74 @@ export class DockerEngine implements EnginePort {
         readOnly: m.RW === false,
       })),
     }));
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    try {
+      await this.docker.getVolume(name).remove();
+    } catch (err) {
+      const code = (err as { statusCode?: number }).statusCode;
+      if (code === 404) throw new OpsError('not_found', `volume "${name}" no longer exists on host "${this.host.name}"`);
+      if (code === 409) throw new OpsError('conflict', `volume "${name}" is in use on host "${this.host.name}"`);
+      throw engineError(err, this.host, `removing volume ${name}`);
+    }
+  }
+
+  async listImages(): Promise<ImageSummary[]> {
+    const list = (await this.call('listing images', () => this.docker.listImages({ all: false }) as Promise<unknown>)) as Json[];
+    return list.map((i) => {
+      const tags = Array.isArray(i.RepoTags) ? (i.RepoTags as string[]).filter((t) => t !== '<none>:<none>') : [];
+      return { id: str(i.Id), repoTags: tags, created: unixToIso(i.Created), size: num(i.Size), dangling: tags.length === 0 };
+    });
+  }
+
+  async removeImage(id: string): Promise<void> {
+    await this.call(`removing image ${id.slice(7, 19) || id}`, () => this.docker.getImage(id).remove({ noprune: false }) as Promise<unknown>);
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    await this.call(`removing container ${id.slice(0, 12)}`, () => this.docker.getContainer(id).remove({ v: false, force: false }) as Promise<unknown>);
+  }
+
+  async listNetworks(): Promise<NetworkSummary[]> {
+    const list = (await this.call('listing networks', () => this.docker.listNetworks() as Promise<unknown>)) as Json[];
+    const builtIn = new Set(['bridge', 'host', 'none']);
+    return Promise.all(
+      list.map(async (n) => {
+        // The list endpoint leaves Containers empty; only inspect says who is attached.
+        const detail = (await this.call(`inspecting network ${str(n.Name)}`, () => this.docker.getNetwork(str(n.Id)).inspect() as Promise<unknown>)) as Json;
+        const containers = detail.Containers && typeof detail.Containers === 'object' ? Object.keys(detail.Containers).length : 0;
+        return { id: str(n.Id), name: str(n.Name), driver: str(n.Driver), created: str(n.Created), builtIn: builtIn.has(str(n.Name)), containers };
+      }),
+    );
+  }
+
+  async removeNetwork(id: string): Promise<void> {
+    await this.call(`removing network ${id.slice(0, 12)}`, () => this.docker.getNetwork(id).remove() as Promise<unknown>);
+  }
+
+  async pruneBuildCache(lastUsedBefore: Date): Promise<{ deleted: string[]; spaceReclaimed: number }> {
+    // dockerode's pruneBuilder drops its options, and the engine's id filter differs between
+    // versions (exact in 20.10, a regex later), so only the age filter is used: whatever is
+    // unused and was last used before the cutoff. `unused-for` is understood by every version.
+    const seconds = Math.max(1, Math.ceil((Date.now() - lastUsedBefore.getTime()) / 1000));
+    const res = await this.call('pruning build cache', () =>
+      new Promise<Json>((resolve, reject) => {
+        this.docker.modem.dial(
+          {
+            path: '/build/prune?',
+            method: 'POST',
+            options: { all: true, filters: { 'unused-for': [`${seconds}s`] } },
+            statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
+          },
+          (err: unknown, data: unknown) => (err ? reject(err) : resolve((data ?? {}) as Json)),
+        );
+      }),
+    );
+    return {
+      deleted: Array.isArray(res.CachesDeleted) ? (res.CachesDeleted as string[]) : [],
+      spaceReclaimed: num(res.SpaceReclaimed),
+    };
   }
 
   async filesystemUsage(path: string, signal?: AbortSignal): Promise<FsUsage> {

@@ -3,6 +3,7 @@
  * usage hint, MCP tools and the README's reference are generated from it.
  */
 import { OpsError } from '../errors.js';
+import { approvalApprove, approvalDeny, approvalList } from './approval-ops.js';
 import { auditLog } from './audit-log.js';
 import { diskReport } from './disk-report.js';
 import { driverInspect } from './driver-inspect.js';
@@ -11,6 +12,9 @@ import type { Op } from './op.js';
 import { volumeCreate } from './volume-create.js';
 import { volumeInspect } from './volume-inspect.js';
 import { volumeList } from './volume-list.js';
+import { volumePrune } from './volume-prune.js';
+import { volumeRemove } from './volume-remove.js';
+import { systemCleanup } from './system-cleanup.js';
 
 export const catalog: readonly Op[] = [
   hostsList,
@@ -19,6 +23,12 @@ export const catalog: readonly Op[] = [
   volumeList,
   volumeInspect,
   volumeCreate,
+  volumeRemove,
+  volumePrune,
+  systemCleanup,
+  approvalList,
+  approvalApprove,
+  approvalDeny,
   auditLog,
 ];
 

@@ -4,6 +4,7 @@
  * these definitions; nothing about an op is restated elsewhere.
  */
 import type { z } from 'zod';
+import type { Role } from '../config/config-schema.js';
 import type { Deps } from './ports.js';
 
 export type Effect = 'read' | 'write' | 'destructive';
@@ -15,6 +16,8 @@ export interface Actor {
   source: Source;
   /** Human name for messages, when known. */
   display?: string;
+  /** Group identities the actor belongs to (e.g. "slack-group:S0456"), resolved by the adapter. */
+  groups?: string[];
 }
 
 export interface Progress {
@@ -46,6 +49,8 @@ export interface Preview {
   /** Bytes the action frees (or overwrites), summed over acted-on items. */
   totalBytes: number;
   notes: string[];
+  /** Facts the execution needs to stay within the preview (e.g. a cutoff time). */
+  plan?: Record<string, string | number | boolean>;
 }
 
 export interface OpContext {
@@ -73,6 +78,8 @@ export interface Op<I extends z.ZodObject = z.ZodObject, O extends z.ZodType = z
   /** Longer help: when to use it, what it never does. */
   description?: string;
   effect: Effect;
+  /** Lowest role allowed to run it; defaults from the effect (read: viewer, otherwise operator). */
+  requiredRole?: Role;
   input: I;
   output: O;
   cli?: CliShape;
@@ -84,6 +91,8 @@ export interface Op<I extends z.ZodObject = z.ZodObject, O extends z.ZodType = z
   run(deps: Deps, input: z.output<I>, ctx: OpContext): Promise<z.output<O>>;
   /** Human rendering for terminals and chat (plain text, fixed-width friendly). */
   render(output: z.output<O>): string;
+  /** Facts from the output worth keeping in the audit log (what was removed, skipped, failed). */
+  auditDetail?(output: z.output<O>): Record<string, unknown>;
 }
 
 export function defineOp<I extends z.ZodObject, O extends z.ZodType>(op: Op<I, O>): Op<I, O> {

@@ -112,10 +112,32 @@ export interface ContainerSummary {
   id: string;
   name: string;
   image: string;
+  imageId: string;
+  /** ISO time the container was created. */
+  created: string;
   state: string;
   status: string;
   labels: Record<string, string>;
   mounts: ContainerMount[];
+}
+
+export interface ImageSummary {
+  id: string;
+  repoTags: string[];
+  created: string;
+  size: number;
+  /** Untagged: `docker images --filter dangling=true`. */
+  dangling: boolean;
+}
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  driver: string;
+  created: string;
+  /** The engine's own networks (bridge, host, none) are never removed. */
+  builtIn: boolean;
+  containers: number;
 }
 
 export interface FsUsage {
@@ -136,6 +158,15 @@ export interface EnginePort {
   inspectVolume(name: string): Promise<VolumeDetail>;
   createVolume(spec: VolumeSpec): Promise<VolumeDetail>;
   listContainers(opts?: { all?: boolean }): Promise<ContainerSummary[]>;
+  /** Throws not_found when gone, conflict when in use. */
+  removeVolume(name: string): Promise<void>;
+  listImages(): Promise<ImageSummary[]>;
+  removeImage(id: string): Promise<void>;
+  removeContainer(id: string): Promise<void>;
+  listNetworks(): Promise<NetworkSummary[]>;
+  removeNetwork(id: string): Promise<void>;
+  /** Removes unused build cache last used before the cutoff; returns the record ids removed. */
+  pruneBuildCache(lastUsedBefore: Date): Promise<{ deleted: string[]; spaceReclaimed: number }>;
   /** Usage of the filesystem holding `path` on the engine's host, read through a helper container. */
   filesystemUsage(path: string, signal?: AbortSignal): Promise<FsUsage>;
 }

@@ -1,22 +1,22 @@
 /**
- * runOp: the single door every adapter uses to run an op. It validates input against the op's
- * schema, enforces the effect policy (destructive ops need confirmation), writes the audit trail
+ * runOp: the single door every op runs through. It validates input against the op's schema,
+ * checks the actor's role, refuses a destructive op unless it comes with an approved approval
+ * record (src/ops/approvals.ts makes those; there is no other way in), writes the audit trail
  * (a "started" entry before any write, a "finished" entry always), runs the op and checks its
  * output against the declared schema so MCP's structured output is never a lie.
  */
 import { z } from 'zod';
 import { OpsError, toOpsError } from '../errors.js';
+import type { ApprovalRecord } from '../state/approval-record.js';
 import { appendAudit } from './audit.js';
 import type { Actor, Op, OpContext, Progress } from './op.js';
 import type { Deps } from './ports.js';
+import { requiredRoleFor, requireRole } from './roles.js';
 
 export interface RunOptions {
   actor: Actor;
-  /**
-   * Explicit local confirmation for a destructive op (the CLI's --yes). The approvals feature
-   * replaces this with an approval record; until then nothing destructive runs without it.
-   */
-  confirmed?: boolean;
+  /** For destructive ops: the approved request being executed. Only approvals.ts sets it. */
+  approval?: ApprovalRecord;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
 }
@@ -29,17 +29,21 @@ export async function runOp<I extends z.ZodObject, O extends z.ZodType>(
 ): Promise<z.output<O>> {
   const started = Date.now();
   const inputRecord = asRecord(rawInput);
-  const host = typeof inputRecord.host === 'string' ? inputRecord.host : 'host' in op.input.shape ? safeDefaultHost(deps) : null;
-  const base = { actor: opts.actor.id, source: opts.actor.source, op: op.name, host, input: inputRecord };
+  const approvalId = opts.approval?.id ?? null;
+  const base = {
+    actor: opts.actor.id,
+    source: opts.actor.source,
+    op: op.name,
+    host: hostOf(deps, op, inputRecord),
+    input: inputRecord,
+    approvalId,
+  };
 
   let input: z.output<I>;
   try {
     input = parseInput(op, rawInput);
-    if (op.effect === 'destructive' && !opts.confirmed) {
-      throw new OpsError('approval_required', `${op.name} is destructive and was not confirmed`, {
-        hint: 'Review the preview, then run it again with --yes (or approve the request)',
-      });
-    }
+    requireRole(deps.config, opts.actor, requiredRoleFor(op), `run ${op.verb}`);
+    if (op.effect === 'destructive') checkApproval(op, opts.approval);
   } catch (err) {
     const e = toOpsError(err);
     await appendAudit(deps, { ...base, phase: 'finished', outcome: 'error', error: { code: e.code, message: e.message }, durationMs: 0 });
@@ -56,8 +60,8 @@ export async function runOp<I extends z.ZodObject, O extends z.ZodType>(
     onProgress: opts.onProgress ?? (() => undefined),
     signal: opts.signal ?? new AbortController().signal,
   };
+  if (opts.approval) ctx.preview = opts.approval.preview;
   try {
-    if (op.effect === 'destructive') ctx.preview = await previewOf(deps, op, input, ctx);
     const raw = await op.run(deps, input, ctx);
     const checked = op.output.safeParse(raw);
     if (!checked.success) {
@@ -65,7 +69,8 @@ export async function runOp<I extends z.ZodObject, O extends z.ZodType>(
         hint: 'This is a bug in storage-ops; please report it with the command you ran',
       });
     }
-    await appendAudit(deps, { ...base, phase: 'finished', outcome: 'ok', error: null, durationMs: Date.now() - started });
+    const detail = op.auditDetail?.(checked.data);
+    await appendAudit(deps, { ...base, phase: 'finished', outcome: 'ok', error: null, durationMs: Date.now() - started, ...(detail ? { detail } : {}) });
     return checked.data;
   } catch (err) {
     const e = toOpsError(err, op.name);
@@ -77,6 +82,18 @@ export async function runOp<I extends z.ZodObject, O extends z.ZodType>(
       durationMs: Date.now() - started,
     }).catch((auditErr: unknown) => deps.log.error('audit write failed', { op: op.name, error: String(auditErr) }));
     throw e;
+  }
+}
+
+/** The last line of defence: a destructive op runs only on an approved record made for it. */
+function checkApproval(op: Op, approval: ApprovalRecord | undefined): void {
+  if (!approval) {
+    throw new OpsError('approval_required', `${op.verb} is destructive and needs an approved request`, {
+      hint: `Preview it first; then confirm (CLI: --yes) or have an admin approve the request`,
+    });
+  }
+  if (approval.op !== op.name || approval.status !== 'approved') {
+    throw new OpsError('approval_required', `approval ${approval.id} is for ${approval.op} and is ${approval.status}; it cannot run ${op.name}`);
   }
 }
 
@@ -106,7 +123,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `is invalid: ${issue.message}`;
 }
 
-function safeDefaultHost(deps: Deps): string | null {
+/** The host an op acts on, for the audit log: the one given, else the default for ops that take one. */
+export function hostOf(deps: Deps, op: Op, input: Record<string, unknown>): string | null {
+  if (typeof input.host === 'string') return input.host;
+  if (!('host' in op.input.shape)) return null;
   try {
     return deps.engines.defaultName();
   } catch {

@@ -10,11 +10,14 @@ export const AuditEntrySchema = z.object({
   source: z.string().describe('adapter: cli, slack, mcp, schedule'),
   op: z.string().describe('catalog op name'),
   host: z.string().nullable().describe('engine the op ran against'),
-  phase: z.enum(['started', 'finished']).describe('"started" precedes write and destructive ops; "finished" ends every call'),
+  phase: z
+    .enum(['requested', 'decided', 'started', 'finished'])
+    .describe('requested/decided: approval steps; started precedes every write; finished ends every call'),
   input: z.record(z.string(), z.unknown()).describe('input as given, secrets redacted'),
-  outcome: z.enum(['ok', 'error', 'pending']).describe('result of the call'),
+  outcome: z.enum(['ok', 'error', 'pending', 'denied', 'expired']).describe('result of the step'),
   error: z.object({ code: z.string(), message: z.string() }).nullable().describe('error when outcome is error'),
   durationMs: z.number().nullable().describe('run time in milliseconds'),
+  approvalId: z.string().nullable().optional().describe('approval request this step belongs to'),
   detail: z.record(z.string(), z.unknown()).optional().describe('op-specific facts worth keeping'),
 });
 

@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { OpsError } from '../errors.js';
 import { DurableJsonFile } from './durable-json-file.js';
+import type { ApprovalRecord } from './approval-record.js';
 import type { AuditEntry } from './audit-entry.js';
 
 export interface StateData {
   version: 1;
   audit: AuditEntry[];
+  approvals?: ApprovalRecord[];
   /** Collections owned by later features; kept as they are found so no write drops them. */
   [collection: string]: unknown;
 }

@@ -15,6 +15,8 @@ import type {
   EngineInfo,
   EnginePort,
   FsUsage,
+  ImageSummary,
+  NetworkSummary,
   SystemDf,
   VolumeDetail,
   VolumeFilters,
@@ -47,7 +49,12 @@ export class FakeEngine implements EnginePort {
   df: SystemDf = { layersSize: 0, images: [], containers: [], volumes: [], buildCache: [] };
   infoValue = fakeInfo();
   fs: FsUsage | Error = { path: '/var/lib/docker', filesystem: '/dev/sda1', totalBytes: 100e9, usedBytes: 50e9, availableBytes: 50e9 };
+  images: ImageSummary[] = [];
+  networks: NetworkSummary[] = [];
+  pruned: Date[] = [];
   calls: string[] = [];
+  /** Names/ids whose removal fails with this error, to test partial failures. */
+  failOn = new Map<string, Error>();
 
   constructor(readonly host = { name: 'fake', url: 'unix:///fake.sock' }) {}
 
@@ -81,6 +88,44 @@ export class FakeEngine implements EnginePort {
   async listContainers(): Promise<ContainerSummary[]> {
     this.calls.push('listContainers');
     return this.containers;
+  }
+  private failIfAsked(key: string): void {
+    const err = this.failOn.get(key);
+    if (err) throw err;
+  }
+  async removeVolume(name: string): Promise<void> {
+    this.calls.push(`removeVolume:${name}`);
+    this.failIfAsked(name);
+    const i = this.volumes.findIndex((v) => v.name === name);
+    if (i < 0) throw new OpsError('not_found', `volume "${name}" no longer exists`);
+    if (this.containers.some((c) => c.mounts.some((m) => m.name === name))) throw new OpsError('conflict', `volume "${name}" is in use`);
+    this.volumes.splice(i, 1);
+  }
+  async listImages(): Promise<ImageSummary[]> {
+    return this.images;
+  }
+  async removeImage(id: string): Promise<void> {
+    this.calls.push(`removeImage:${id}`);
+    this.failIfAsked(id);
+    this.images = this.images.filter((i) => i.id !== id);
+  }
+  async removeContainer(id: string): Promise<void> {
+    this.calls.push(`removeContainer:${id}`);
+    this.failIfAsked(id);
+    this.containers = this.containers.filter((c) => c.id !== id);
+  }
+  async listNetworks(): Promise<NetworkSummary[]> {
+    return this.networks;
+  }
+  async removeNetwork(id: string): Promise<void> {
+    this.calls.push(`removeNetwork:${id}`);
+    this.networks = this.networks.filter((n) => n.id !== id);
+  }
+  async pruneBuildCache(lastUsedBefore: Date): Promise<{ deleted: string[]; spaceReclaimed: number }> {
+    this.pruned.push(lastUsedBefore);
+    const gone = this.df.buildCache.filter((b) => !b.inUse && (b.lastUsedAt === null || Date.parse(b.lastUsedAt) < lastUsedBefore.getTime()));
+    this.df.buildCache = this.df.buildCache.filter((b) => !gone.includes(b));
+    return { deleted: gone.map((b) => b.id), spaceReclaimed: gone.reduce((s, b) => s + b.size, 0) };
   }
   async filesystemUsage(path: string): Promise<FsUsage> {
     this.calls.push(`filesystemUsage:${path}`);
@@ -119,3 +164,22 @@ export async function fakeDeps(engines: FakeEngine[] = [new FakeEngine()], confi
 }
 
 export const testActor = { id: 'test:unit', source: 'test' as const };
+
+export function fakeVolume(name: string, labels: Record<string, string> = {}): VolumeDetail {
+  return { name, driver: 'local', mountpoint: `/var/lib/docker/volumes/${name}/_data`, createdAt: '2026-01-01T00:00:00Z', labels, options: {}, scope: 'local', status: null };
+}
+
+export function fakeContainer(name: string, volumes: string[], state = 'running', extra: Partial<ContainerSummary> = {}): ContainerSummary {
+  return {
+    id: `${name}-id`,
+    name,
+    image: 'app:1',
+    imageId: 'sha256:app',
+    created: '2026-01-01T00:00:00Z',
+    state,
+    status: state,
+    labels: {},
+    mounts: volumes.map((v) => ({ type: 'volume', name: v, source: '', destination: `/${v}`, readOnly: false })),
+    ...extra,
+  };
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineOp } from '../../src/ops/op.js';
 import { runOp } from '../../src/ops/run-op.js';
+import { submitOp } from '../../src/ops/approvals.js';
 import { volumeCreate } from '../../src/ops/volume-create.js';
 import { FakeEngine, fakeDeps, testActor } from './fakes.js';
 import { OpsError } from '../../src/errors.js';
@@ -50,12 +51,16 @@ describe('runOp', () => {
     expect(await codeOf(runOp(deps, volumeCreate, { name: 'ok_name', colour: 'red' }, { actor: testActor }))).toBe('invalid_input');
   });
 
-  it('refuses destructive ops without confirmation and runs them with it', async () => {
+  it('refuses destructive ops without an approved record; confirmed ones run on an approval record', async () => {
     const deps = await fakeDeps();
     expect(await codeOf(runOp(deps, destroyer, { target: 'x' }, { actor: testActor }))).toBe('approval_required');
-    expect(await runOp(deps, destroyer, { target: 'x' }, { actor: testActor, confirmed: true })).toEqual({ destroyed: 'x' });
-    const { audit } = await deps.state.read();
-    expect(audit.map((a) => `${a.phase}:${a.outcome}`)).toEqual(['finished:error', 'started:pending', 'finished:ok']);
+    const done = await submitOp(deps, destroyer, { target: 'x' }, { actor: testActor, confirmed: true });
+    expect(done).toMatchObject({ kind: 'done', output: { destroyed: 'x' } });
+    const { audit, approvals } = await deps.state.read();
+    expect(approvals).toHaveLength(1);
+    expect(approvals?.[0]).toMatchObject({ status: 'executed', decidedBy: 'test:unit', op: 'thing_destroy' });
+    expect(audit.map((a) => `${a.phase}:${a.outcome}`)).toEqual(['finished:error', 'requested:pending', 'decided:ok', 'started:pending', 'finished:ok']);
+    expect(audit.slice(1).every((a) => a.approvalId === approvals?.[0]?.id)).toBe(true);
   });
 
   it('writes started and finished entries around writes, with actor, source, host and duration', async () => {
@@ -70,7 +75,7 @@ describe('runOp', () => {
 
   it('never stores secrets in the audit log', async () => {
     const deps = await fakeDeps();
-    await runOp(deps, destroyer, { target: 'x', apiToken: 'hunter2-very-secret' }, { actor: testActor, confirmed: true });
+    await submitOp(deps, destroyer, { target: 'x', apiToken: 'hunter2-very-secret' }, { actor: testActor, confirmed: true });
     const text = JSON.stringify(await deps.state.read());
     expect(text).not.toContain('hunter2-very-secret');
     expect(text).toContain('[redacted]');

@@ -1,0 +1,54 @@
+/**
+ * An approval request for a destructive op: what was asked (op, normalized input, host), what it
+ * would do (the preview), who asked, who decided, and how the execution ended. Stored in the
+ * state file's `approvals` collection; its status moves only forward, under the state lock.
+ */
+import { z } from 'zod';
+
+export const PreviewItemSchema = z.object({
+  kind: z.string(),
+  id: z.string(),
+  name: z.string(),
+  sizeBytes: z.number().nullable(),
+  action: z.string().describe('remove, overwrite, stop, skip, ...'),
+  reason: z.string().optional(),
+});
+
+export const PreviewSchema = z.object({
+  summary: z.string(),
+  items: z.array(PreviewItemSchema),
+  totalBytes: z.number(),
+  notes: z.array(z.string()),
+  plan: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'denied', 'expired', 'executed', 'failed']);
+
+export const ApprovalRecordSchema = z.object({
+  id: z.string(),
+  op: z.string().describe('catalog op name'),
+  verb: z.string(),
+  host: z.string().nullable(),
+  input: z.record(z.string(), z.unknown()).describe('normalized input (defaults applied, host resolved)'),
+  preview: PreviewSchema,
+  requester: z.object({ id: z.string(), source: z.string(), display: z.string().optional() }),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  twoPerson: z.boolean().describe('the requester may not approve it'),
+  status: ApprovalStatusSchema,
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionNote: z.string().nullable().describe('"approved", "denied: reason", "confirmed locally", "policy: ..."'),
+  execution: z
+    .object({
+      startedAt: z.string(),
+      finishedAt: z.string().nullable(),
+      outcome: z.enum(['running', 'ok', 'error']),
+      summary: z.string().nullable(),
+      error: z.string().nullable(),
+    })
+    .nullable(),
+});
+
+export type ApprovalRecord = z.output<typeof ApprovalRecordSchema>;
+export type ApprovalStatus = z.output<typeof ApprovalStatusSchema>;
