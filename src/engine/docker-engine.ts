@@ -212,14 +212,15 @@ export class DockerEngine implements EnginePort {
     // dockerode's pruneBuilder drops its options, and the engine's id filter differs between
     // versions (exact in 20.10, a regex later), so only the age filter is used: whatever is
     // unused and was last used before the cutoff. `unused-for` is understood by every version.
-    const seconds = Math.max(1, Math.ceil((Date.now() - lastUsedBefore.getTime()) / 1000));
+    // Rounded up, so a record used just before the cutoff is kept rather than taken.
+    const ms = Math.max(1, Math.ceil(Date.now() - lastUsedBefore.getTime()));
     const res = await this.call('pruning build cache', () =>
       new Promise<Json>((resolve, reject) => {
         this.docker.modem.dial(
           {
             path: '/build/prune?',
             method: 'POST',
-            options: { all: true, filters: { 'unused-for': [`${seconds}s`] } },
+            options: { all: true, filters: { 'unused-for': [`${ms}ms`] } },
             statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
           },
           (err: unknown, data: unknown) => (err ? reject(err) : resolve((data ?? {}) as Json)),

@@ -15,13 +15,14 @@ export const auditLog = defineOp({
     limit: z.number().int().min(1).max(10000).default(50).describe('how many entries, newest first (default 50)'),
     op: z.string().min(1).optional().describe('only entries of this op (canonical name, e.g. volume_create)'),
     actor: z.string().min(1).optional().describe('only entries of this actor (e.g. cli:alice)'),
+    approval: z.string().min(1).optional().describe('only the story of this approval request (requested, decided, started, finished)'),
   }),
   output: z.object({ total: z.number().int().describe('entries kept in the log'), entries: z.array(AuditEntrySchema) }),
-  examples: ['', '--limit 20', '--op volume_create'],
+  examples: ['', '--limit 20', '--op volume_create', '--approval k3m9x2qa'],
   async run(deps, input) {
     const { audit } = await deps.state.read();
     const picked = audit
-      .filter((e) => (!input.op || e.op === input.op) && (!input.actor || e.actor === input.actor))
+      .filter((e) => (!input.op || e.op === input.op) && (!input.actor || e.actor === input.actor) && (!input.approval || e.approvalId === input.approval))
       .slice(-input.limit)
       .reverse();
     return { total: audit.length, entries: picked };
