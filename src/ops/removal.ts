@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { OpsError, toOpsError } from '../errors.js';
 import { formatBytes, table } from './format.js';
 import type { Preview, PreviewItem } from './op.js';
-import type { ContainerSummary } from './ports.js';
+import type { ContainerSummary, EnginePort } from './ports.js';
 import { protectionReason } from './protection.js';
 import type { Config } from '../config/config-schema.js';
 
@@ -90,8 +90,36 @@ export function removalAuditDetail(o: RemovalResult): Record<string, unknown> {
   };
 }
 
-export function previewTotal(items: PreviewItem[]): number {
-  return items.filter((i) => i.action === 'remove').reduce((s, i) => s + (i.sizeBytes ?? 0), 0);
+/** A preview over `items`: summary, total of what goes, and a note when nothing would. */
+export function makePreview(summary: string, items: PreviewItem[], plan?: Preview['plan']): Preview {
+  const go = items.filter((i) => i.action === 'remove');
+  return {
+    summary,
+    items,
+    totalBytes: go.reduce((s, i) => s + (i.sizeBytes ?? 0), 0),
+    notes: go.length === 0 ? ['Nothing would be removed.'] : [],
+    ...(plan ? { plan } : {}),
+  };
+}
+
+/**
+ * Removes a previewed volume if it may still go: not in use by any container now, and not
+ * protected unless the request forced it and the approver is an admin.
+ */
+export async function removeVolumeIfStillFree(
+  engine: EnginePort,
+  config: Config,
+  name: string,
+  opts: { force?: boolean; approverIsAdmin?: boolean } = {},
+): Promise<Verdict> {
+  const v = await engine.inspectVolume(name);
+  const users = usersOf(v.name, await engine.listContainers({ all: true }));
+  if (users.length) return { skipped: `in use now by ${describeUsers(users)}` };
+  const guard = volumeProtection(config, v);
+  if (guard && !opts.force) return { skipped: guard };
+  if (guard && !opts.approverIsAdmin) return { skipped: `${guard}: only an admin may remove it` };
+  await engine.removeVolume(v.name);
+  return { removed: true };
 }
 
 export function describeUsers(users: ContainerSummary[]): string {

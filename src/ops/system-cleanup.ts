@@ -11,7 +11,7 @@ import { OpsError } from '../errors.js';
 import { hostField } from './common-inputs.js';
 import { shortId } from './format.js';
 import { defineOp, type PreviewItem } from './op.js';
-import { describeUsers, previewTotal, RemovalResultSchema, removalAuditDetail, removeEach, renderRemoval, usersOf, volumeProtection } from './removal.js';
+import { describeUsers, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removeVolumeIfStillFree, renderRemoval, usersOf, volumeProtection } from './removal.js';
 
 const duration = z
   .string()
@@ -108,16 +108,10 @@ export const systemCleanup = defineOp({
         else items.push({ ...base, action: 'remove' });
       }
     }
-    const go = items.filter((i) => i.action === 'remove');
+    const go = items.filter((i) => i.action === 'remove').length;
     const kinds = Object.entries(want).filter(([, v]) => v).map(([k, v]) => (k === 'images' ? `${v} images` : k)).join(', ');
-    return {
-      summary: `Clean up ${go.length} item(s) on ${engine.host.name} (${kinds})`,
-      items,
-      totalBytes: previewTotal(items),
-      notes: go.length === 0 ? ['Nothing would be removed.'] : [],
-      // Build cache can only be pruned by age; records used after this moment are kept.
-      plan: { buildCacheCutoff: now.toISOString() },
-    };
+    // Build cache can only be pruned by age; records used after this moment are kept.
+    return makePreview(`Clean up ${go} item(s) on ${engine.host.name} (${kinds})`, items, { buildCacheCutoff: now.toISOString() });
   },
   async run(deps, input, ctx) {
     const engine = deps.engines.get(input.host);
@@ -159,15 +153,8 @@ export const systemCleanup = defineOp({
           }
           return buildCacheDeleted.has(item.id) ? { removed: true } : { skipped: 'used since the preview, or removed with its parent' };
         }
-        case 'volume': {
-          const v = await engine.inspectVolume(item.id);
-          const users = usersOf(v.name, await engine.listContainers({ all: true }));
-          if (users.length) return { skipped: `in use now by ${describeUsers(users)}` };
-          const guard = volumeProtection(deps.config, v);
-          if (guard) return { skipped: guard };
-          await engine.removeVolume(v.name);
-          return { removed: true };
-        }
+        case 'volume':
+          return removeVolumeIfStillFree(engine, deps.config, item.id);
         default:
           return { skipped: `unknown kind ${item.kind}` };
       }

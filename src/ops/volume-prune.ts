@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { hostField, labelFilter } from './common-inputs.js';
 import { defineOp, type PreviewItem } from './op.js';
-import { describeUsers, isAnonymousVolume, previewTotal, RemovalResultSchema, removalAuditDetail, removeEach, renderRemoval, usersOf, volumeProtection } from './removal.js';
+import { describeUsers, isAnonymousVolume, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removeVolumeIfStillFree, renderRemoval, usersOf, volumeProtection } from './removal.js';
 import { volumeSizes } from './volume-usage.js';
 
 export const volumePrune = defineOp({
@@ -38,25 +38,12 @@ export const volumePrune = defineOp({
       if (!input.all && !isAnonymousVolume(v)) return { ...base, action: 'skip', reason: 'named volume (add --all to include named volumes)' };
       return { ...base, action: 'remove' };
     });
-    const go = items.filter((i) => i.action === 'remove');
-    return {
-      summary: `Prune ${go.length} unused volume(s) on ${engine.host.name}${input.label?.length ? ` with label ${input.label.join(', ')}` : ''}`,
-      items,
-      totalBytes: previewTotal(items),
-      notes: go.length === 0 ? ['Nothing would be removed.'] : [],
-    };
+    const go = items.filter((i) => i.action === 'remove').length;
+    return makePreview(`Prune ${go} unused volume(s) on ${engine.host.name}${input.label?.length ? ` with label ${input.label.join(', ')}` : ''}`, items);
   },
   async run(deps, input, ctx) {
     const engine = deps.engines.get(input.host);
-    return removeEach(engine.host.name, ctx.preview, async (item) => {
-      const v = await engine.inspectVolume(item.id);
-      const users = usersOf(v.name, await engine.listContainers({ all: true }));
-      if (users.length) return { skipped: `in use now by ${describeUsers(users)}` };
-      const guard = volumeProtection(deps.config, v);
-      if (guard) return { skipped: guard };
-      await engine.removeVolume(v.name);
-      return { removed: true };
-    }, ctx.signal);
+    return removeEach(engine.host.name, ctx.preview, (item) => removeVolumeIfStillFree(engine, deps.config, item.id), ctx.signal);
   },
   render: (o) => renderRemoval(o, 'prune'),
   auditDetail: removalAuditDetail,

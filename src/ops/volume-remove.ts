@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { hostField, volumeName } from './common-inputs.js';
 import { defineOp, type PreviewItem } from './op.js';
 import { roleOf } from './roles.js';
-import { describeUsers, previewTotal, RemovalResultSchema, removalAuditDetail, removeEach, renderRemoval, usersOf, volumeProtection } from './removal.js';
+import { describeUsers, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removeVolumeIfStillFree, renderRemoval, usersOf, volumeProtection } from './removal.js';
 import { volumeSizes } from './volume-usage.js';
 
 export const volumeRemove = defineOp({
@@ -37,26 +37,18 @@ export const volumeRemove = defineOp({
       else if (guard && !input.force) items.push({ ...base, action: 'skip', reason: `${guard}; \`rm --force\`, approved by an admin, removes it` });
       else items.push({ ...base, action: 'remove', ...(guard ? { reason: `${guard}; removed because of --force` } : {}) });
     }
-    const go = items.filter((i) => i.action === 'remove');
-    return {
-      summary: `Remove ${go.length} of ${items.length} volume(s) on ${engine.host.name}`,
-      items,
-      totalBytes: previewTotal(items),
-      notes: go.length === 0 ? ['Nothing would be removed.'] : [],
-    };
+    const go = items.filter((i) => i.action === 'remove').length;
+    return makePreview(`Remove ${go} of ${items.length} volume(s) on ${engine.host.name}`, items);
   },
   async run(deps, input, ctx) {
     const engine = deps.engines.get(input.host);
-    return removeEach(engine.host.name, ctx.preview, async (item) => {
-      const v = await engine.inspectVolume(item.id);
-      const users = usersOf(v.name, await engine.listContainers({ all: true }));
-      if (users.length) return { skipped: `in use now by ${describeUsers(users)}` };
-      const guard = volumeProtection(deps.config, v);
-      if (guard && !input.force) return { skipped: `${guard} (now)` };
-      if (guard && roleOf(deps.config, ctx.actor) !== 'admin') return { skipped: `${guard}: only an admin may remove it` };
-      await engine.removeVolume(v.name);
-      return { removed: true };
-    }, ctx.signal);
+    const approverIsAdmin = roleOf(deps.config, ctx.actor) === 'admin';
+    return removeEach(
+      engine.host.name,
+      ctx.preview,
+      (item) => removeVolumeIfStillFree(engine, deps.config, item.id, { force: input.force, approverIsAdmin }),
+      ctx.signal,
+    );
   },
   render: (o) => renderRemoval(o, 'rm'),
   auditDetail: removalAuditDetail,
