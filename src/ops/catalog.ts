@@ -6,6 +6,7 @@ import { OpsError } from '../errors.js';
 import { approvalApprove, approvalDeny, approvalList } from './approval-ops.js';
 import { auditLog } from './audit-log.js';
 import { diskReport } from './disk-report.js';
+import { driverConfig } from './driver-config.js';
 import { driverInspect } from './driver-inspect.js';
 import { hostsList } from './hosts-list.js';
 import type { Op } from './op.js';
@@ -19,6 +20,7 @@ import { systemCleanup } from './system-cleanup.js';
 export const catalog: readonly Op[] = [
   hostsList,
   driverInspect,
+  driverConfig,
   diskReport,
   volumeList,
   volumeInspect,

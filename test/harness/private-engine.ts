@@ -48,6 +48,16 @@ async function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
   });
 }
 
+/** Lazily unmounts whatever is still mounted under dir (netns files, overlay mounts of a killed dockerd). */
+async function unmountUnder(dir: string): Promise<void> {
+  const mounts = readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[1] ?? '')
+    .filter((m) => m.startsWith(dir + '/'))
+    .sort((a, b) => b.length - a.length);
+  for (const m of mounts) await run('umount', ['-l', m]).catch(() => undefined);
+}
+
 /** Why no private engine can be had here, or null when one can. */
 export function engineUnavailableReason(): string | null {
   if (process.getuid?.() !== 0) return 'private engines need root (dockerd must run as root here)';
@@ -58,7 +68,11 @@ export function engineUnavailableReason(): string | null {
   return null;
 }
 
-export async function startPrivateEngine(name: string, driver: TestDriver, opts: { btrfsSize?: string } = {}): Promise<PrivateEngine> {
+export async function startPrivateEngine(
+  name: string,
+  driver: TestDriver,
+  opts: { btrfsSize?: string; configFile?: string; waitMs?: number } = {},
+): Promise<PrivateEngine> {
   const dir = mkdtempSync(`/tmp/so-${name}-`);
   let dataRoot = join(dir, 'root');
   let mounted: string | null = null;
@@ -81,7 +95,8 @@ export async function startPrivateEngine(name: string, driver: TestDriver, opts:
       '--exec-root', join(dir, 'exec'),
       '--pidfile', join(dir, 'dockerd.pid'),
       '--host', `unix://${socket}`,
-      '--storage-driver', driver,
+      // A daemon.json under test names its own driver; dockerd refuses the same key twice.
+      ...(opts.configFile ? ['--config-file', opts.configFile] : ['--storage-driver', driver]),
       '--bridge', 'none',
       '--iptables=false',
       '--ip6tables=false',
@@ -92,11 +107,19 @@ export async function startPrivateEngine(name: string, driver: TestDriver, opts:
     { stdio: ['ignore', logFd, logFd], detached: false },
   );
   closeSync(logFd);
-  const deadline = Date.now() + 90_000;
+  const deadline = Date.now() + (opts.waitMs ?? 90_000);
   while (!(await ping(socket))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
+      await waitExit(child, 5000);
       const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
+      await unmountUnder(dir);
+      // A killed dockerd can leave mounts under its exec-root; the reason matters more than the tidy-up.
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      } catch {
+        /* left in /tmp */
+      }
       throw new Error(`private dockerd "${name}" (${driver}) did not start:\n${tail}`);
     }
     await new Promise((r) => setTimeout(r, 200));
@@ -113,7 +136,7 @@ export async function startPrivateEngine(name: string, driver: TestDriver, opts:
         child.kill('SIGKILL');
         await waitExit(child, 5000);
       }
-      if (mounted) await run('umount', ['-l', mounted]).catch(() => undefined);
+      await unmountUnder(dir);
       rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
