@@ -33,6 +33,17 @@ export function engineError(err: unknown, host: HostRef, action: string): OpsErr
       hint: 'Check that dockerd runs there and that the URL in the config (or DOCKER_HOST) is right; `storage-ops hosts` shows every engine',
     });
   }
+  const raw = String(e?.message ?? '');
+  if (/alert bad certificate|alert unknown ca|alert certificate required|handshake failure/i.test(raw)) {
+    return new OpsError('unavailable', `engine "${host.name}" (${host.url}) rejected our TLS client certificate`, {
+      hint: 'Check hosts[].tls.cert and .key: the certificate must be signed by the CA the engine trusts (its --tlscacert)',
+    });
+  }
+  if (/self[- ]signed certificate|unable to (get|verify)|certificate has expired|Hostname\/IP does not match|ERR_TLS_CERT/i.test(raw) || (e?.code ?? '').startsWith('ERR_TLS') || (e?.code ?? '').includes('CERT')) {
+    return new OpsError('unavailable', `engine "${host.name}" (${host.url}) presented a certificate we do not trust: ${raw.split(':').pop()?.trim() ?? raw}`, {
+      hint: "Check hosts[].tls.ca is the CA that signed the engine's certificate, and that the certificate names this address",
+    });
+  }
   if (e?.code === 'EACCES') {
     return new OpsError('forbidden', `engine "${host.name}" (${host.url}) refused access to its socket (EACCES)`, {
       hint: "Run as a member of the socket's group (usually docker) or as root",

@@ -71,7 +71,7 @@ export function engineUnavailableReason(): string | null {
 export async function startPrivateEngine(
   name: string,
   driver: TestDriver,
-  opts: { btrfsSize?: string; configFile?: string; waitMs?: number } = {},
+  opts: { btrfsSize?: string; configFile?: string; waitMs?: number; extraArgs?: string[] } = {},
 ): Promise<PrivateEngine> {
   const dir = mkdtempSync(`/tmp/so-${name}-`);
   let dataRoot = join(dir, 'root');
@@ -103,6 +103,7 @@ export async function startPrivateEngine(
       '--ip-masq=false',
       '--containerd-namespace', `so-${name}`,
       '--containerd-plugins-namespace', `so-${name}-plugins`,
+      ...(opts.extraArgs ?? []),
     ],
     { stdio: ['ignore', logFd, logFd], detached: false },
   );

@@ -1,0 +1,103 @@
+/**
+ * Remote access to private engines for tests: TLS certificates made with openssl for a
+ * tcp://...:2376-style listener, and a private sshd whose sessions reach a given engine, so
+ * tcp+TLS and ssh:// hosts are tested for real.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface TlsFiles {
+  dir: string;
+  ca: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+}
+
+/** A CA, a server certificate for 127.0.0.1 and a client certificate, as dockerd --tlsverify wants. */
+export async function makeTlsFiles(): Promise<TlsFiles> {
+  const dir = mkdtempSync('/tmp/so-tls-');
+  const p = (f: string): string => join(dir, f);
+  const ssl = (...args: string[]): Promise<unknown> => run('openssl', args, { cwd: dir });
+  await ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ca-key.pem'), '-out', p('ca.pem'), '-days', '2', '-subj', '/CN=storage-ops test CA');
+  writeFileSync(p('server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  writeFileSync(p('client.ext'), 'extendedKeyUsage=clientAuth\n');
+  for (const [who, ext] of [['server', 'server.ext'], ['client', 'client.ext']] as const) {
+    await ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', p(`${who}-key.pem`), '-out', p(`${who}.csr`), '-subj', `/CN=${who}`);
+    await ssl('x509', '-req', '-in', p(`${who}.csr`), '-CA', p('ca.pem'), '-CAkey', p('ca-key.pem'), '-CAcreateserial', '-out', p(`${who}-cert.pem`), '-days', '2', '-extfile', p(ext));
+  }
+  return { dir, ca: p('ca.pem'), serverCert: p('server-cert.pem'), serverKey: p('server-key.pem'), clientCert: p('client-cert.pem'), clientKey: p('client-key.pem') };
+}
+
+export interface PrivateSshd {
+  port: number;
+  keyFile: string;
+  stop(): Promise<void>;
+}
+
+/** An sshd on 127.0.0.1 accepting one key for root, whose sessions see DOCKER_HOST=engineUrl. */
+export async function startSshd(engineUrl: string): Promise<PrivateSshd> {
+  const dir = mkdtempSync('/tmp/so-ssh-');
+  const keyFile = join(dir, 'id_ed25519');
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
+  const port = await freePort();
+  const cfg = join(dir, 'sshd_config');
+  writeFileSync(
+    cfg,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(dir, 'host_key')}`,
+      `AuthorizedKeysFile ${keyFile}.pub`,
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'UsePAM no',
+      'StrictModes no',
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      `SetEnv DOCKER_HOST=${engineUrl}`,
+      '',
+    ].join('\n'),
+  );
+  chmodSync(dir, 0o700);
+  // sshd insists on its privilege separation directory even when run by hand.
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const up = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(true));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
+    });
+    if (up) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`sshd did not start: ${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    port,
+    keyFile,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+    },
+  };
+}
