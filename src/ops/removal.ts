@@ -115,7 +115,7 @@ export async function removeVolumeIfStillFree(
   const v = await engine.inspectVolume(name);
   const users = usersOf(v.name, await engine.listContainers({ all: true }));
   if (users.length) return { skipped: `in use now by ${describeUsers(users)}` };
-  const guard = volumeProtection(config, v);
+  const guard = protectionReason(config, v);
   if (guard && !opts.force) return { skipped: guard };
   if (guard && !opts.approverIsAdmin) return { skipped: `${guard}: only an admin may remove it` };
   await engine.removeVolume(v.name);
@@ -134,8 +134,4 @@ export function usersOf(volume: string, containers: ContainerSummary[]): Contain
 /** Anonymous volumes: labelled so by Docker 23+, or named by a 64-hex id on older engines. */
 export function isAnonymousVolume(v: { name: string; labels: Record<string, string> }): boolean {
   return 'com.docker.volume.anonymous' in v.labels || /^[0-9a-f]{64}$/.test(v.name);
-}
-
-export function volumeProtection(config: Config, v: { name: string; labels: Record<string, string> }): string | null {
-  return protectionReason(config, v);
 }

@@ -11,7 +11,8 @@ import { OpsError } from '../errors.js';
 import { hostField } from './common-inputs.js';
 import { shortId } from './format.js';
 import { defineOp, type PreviewItem } from './op.js';
-import { describeUsers, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removeVolumeIfStillFree, renderRemoval, usersOf, volumeProtection } from './removal.js';
+import { describeUsers, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removeVolumeIfStillFree, renderRemoval, usersOf } from './removal.js';
+import { protectionReason } from './protection.js';
 
 const duration = z
   .string()
@@ -102,7 +103,7 @@ export const systemCleanup = defineOp({
       for (const v of await engine.listVolumes()) {
         const base = { kind: 'volume', id: v.name, name: v.name, sizeBytes: sizeOf.get(v.name) ?? null };
         const users = usersOf(v.name, containers).filter((c) => !goingContainers.has(c.id));
-        const guard = volumeProtection(deps.config, v);
+        const guard = protectionReason(deps.config, v);
         if (guard) items.push({ ...base, action: 'skip', reason: guard });
         else if (users.length) items.push({ ...base, action: 'skip', reason: `in use by ${describeUsers(users)}` });
         else items.push({ ...base, action: 'remove' });

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { hostField, labelFilter } from './common-inputs.js';
 import { defineOp, type PreviewItem } from './op.js';
-import { describeUsers, isAnonymousVolume, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removeVolumeIfStillFree, renderRemoval, usersOf, volumeProtection } from './removal.js';
+import { describeUsers, isAnonymousVolume, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removeVolumeIfStillFree, renderRemoval, usersOf } from './removal.js';
+import { protectionReason } from './protection.js';
 import { volumeSizes } from './volume-usage.js';
 
 export const volumePrune = defineOp({
@@ -32,7 +33,7 @@ export const volumePrune = defineOp({
     const items: PreviewItem[] = volumes.map((v) => {
       const base = { kind: 'volume', id: v.name, name: v.name, sizeBytes: sizes.size.get(v.name) ?? null };
       const users = usersOf(v.name, containers);
-      const guard = volumeProtection(deps.config, v);
+      const guard = protectionReason(deps.config, v);
       if (users.length) return { ...base, action: 'skip', reason: `in use by ${describeUsers(users)}` };
       if (guard) return { ...base, action: 'skip', reason: guard };
       if (!input.all && !isAnonymousVolume(v)) return { ...base, action: 'skip', reason: 'named volume (add --all to include named volumes)' };

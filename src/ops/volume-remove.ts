@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { hostField, volumeName } from './common-inputs.js';
 import { defineOp, type PreviewItem } from './op.js';
 import { roleOf } from './roles.js';
-import { describeUsers, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removeVolumeIfStillFree, renderRemoval, usersOf, volumeProtection } from './removal.js';
+import { describeUsers, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removeVolumeIfStillFree, renderRemoval, usersOf } from './removal.js';
+import { protectionReason } from './protection.js';
 import { volumeSizes } from './volume-usage.js';
 
 export const volumeRemove = defineOp({
@@ -32,7 +33,7 @@ export const volumeRemove = defineOp({
       const v = await engine.inspectVolume(name);
       const base = { kind: 'volume', id: v.name, name: v.name, sizeBytes: sizes.size.get(v.name) ?? null };
       const users = usersOf(v.name, containers);
-      const guard = volumeProtection(deps.config, v);
+      const guard = protectionReason(deps.config, v);
       if (users.length) items.push({ ...base, action: 'skip', reason: `in use by ${describeUsers(users)}` });
       else if (guard && !input.force) items.push({ ...base, action: 'skip', reason: `${guard}; \`rm --force\`, approved by an admin, removes it` });
       else items.push({ ...base, action: 'remove', ...(guard ? { reason: `${guard}; removed because of --force` } : {}) });
