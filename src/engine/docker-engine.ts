@@ -9,6 +9,8 @@ import type {
   EngineInfo,
   EnginePort,
   FsUsage,
+  HelperCommand,
+  HelperOutput,
   HostRef,
   ImageSummary,
   NetworkSummary,
@@ -231,6 +233,15 @@ export class DockerEngine implements EnginePort {
       deleted: Array.isArray(res.CachesDeleted) ? (res.CachesDeleted as string[]) : [],
       spaceReclaimed: num(res.SpaceReclaimed),
     };
+  }
+
+  async runHelperCommand(spec: HelperCommand): Promise<HelperOutput> {
+    return runHelper(this.docker, this.host, this.helperImage(), {
+      purpose: spec.purpose,
+      cmd: spec.cmd,
+      binds: Object.entries(spec.volumes ?? {}).map(([name, path]) => `${name}:${path}`),
+      signal: spec.signal,
+    });
   }
 
   async filesystemUsage(path: string, signal?: AbortSignal): Promise<FsUsage> {

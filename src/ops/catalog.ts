@@ -10,6 +10,7 @@ import { driverConfig } from './driver-config.js';
 import { driverInspect } from './driver-inspect.js';
 import { hostsList } from './hosts-list.js';
 import type { Op } from './op.js';
+import { volumeBenchmark } from './volume-benchmark.js';
 import { volumeCreate } from './volume-create.js';
 import { volumeInspect } from './volume-inspect.js';
 import { volumeList } from './volume-list.js';
@@ -25,6 +26,7 @@ export const catalog: readonly Op[] = [
   volumeList,
   volumeInspect,
   volumeCreate,
+  volumeBenchmark,
   volumeRemove,
   volumePrune,
   systemCleanup,

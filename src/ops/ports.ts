@@ -148,6 +148,21 @@ export interface FsUsage {
   availableBytes: number;
 }
 
+export interface HelperCommand {
+  /** Short word for the container name and label: df, bench, ... */
+  purpose: string;
+  cmd: string[];
+  /** Volumes to mount: volume name → path in the helper. */
+  volumes?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export interface HelperOutput {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
 export interface EnginePort {
   readonly host: HostRef;
   ping(): Promise<void>;
@@ -167,6 +182,8 @@ export interface EnginePort {
   removeNetwork(id: string): Promise<void>;
   /** Removes unused build cache last used before the cutoff; returns the record ids removed. */
   pruneBuildCache(lastUsedBefore: Date): Promise<{ deleted: string[]; spaceReclaimed: number }>;
+  /** Runs a command to completion in a fresh, network-less helper container, removed afterwards. */
+  runHelperCommand(spec: HelperCommand): Promise<HelperOutput>;
   /** Usage of the filesystem holding `path` on the engine's host, read through a helper container. */
   filesystemUsage(path: string, signal?: AbortSignal): Promise<FsUsage>;
 }

@@ -15,6 +15,8 @@ import type {
   EngineInfo,
   EnginePort,
   FsUsage,
+  HelperCommand,
+  HelperOutput,
   ImageSummary,
   NetworkSummary,
   SystemDf,
@@ -126,6 +128,12 @@ export class FakeEngine implements EnginePort {
     const gone = this.df.buildCache.filter((b) => !b.inUse && (b.lastUsedAt === null || Date.parse(b.lastUsedAt) < lastUsedBefore.getTime()));
     this.df.buildCache = this.df.buildCache.filter((b) => !gone.includes(b));
     return { deleted: gone.map((b) => b.id), spaceReclaimed: gone.reduce((s, b) => s + b.size, 0) };
+  }
+  helperRuns: HelperCommand[] = [];
+  helperAnswer: (spec: HelperCommand) => HelperOutput = () => ({ exitCode: 0, stdout: '', stderr: '' });
+  async runHelperCommand(spec: HelperCommand): Promise<HelperOutput> {
+    this.helperRuns.push(spec);
+    return this.helperAnswer(spec);
   }
   async filesystemUsage(path: string): Promise<FsUsage> {
     this.calls.push(`filesystemUsage:${path}`);
