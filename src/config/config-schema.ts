@@ -66,6 +66,9 @@ export const ConfigSchema = z
     audit: z
       .strictObject({ maxEntries: z.number().int().min(100).default(20000) })
       .default({ maxEntries: 20000 }),
+    metrics: z
+      .strictObject({ cacheSeconds: z.number().int().min(0).max(3600).default(60).describe('how long one collection per host is reused by /metrics') })
+      .default({ cacheSeconds: 60 }),
     access: AccessSchema.default(AccessSchema.parse({})),
     protected: ProtectedSchema.default(ProtectedSchema.parse({})),
   })

@@ -3,6 +3,7 @@
  * usage hint, MCP tools and the README's reference are generated from it.
  */
 import { OpsError } from '../errors.js';
+import { alertRules } from './alert-rules.js';
 import { approvalApprove, approvalDeny, approvalList } from './approval-ops.js';
 import { auditLog } from './audit-log.js';
 import { diskReport } from './disk-report.js';
@@ -23,6 +24,7 @@ export const catalog: readonly Op[] = [
   driverInspect,
   driverConfig,
   diskReport,
+  alertRules,
   volumeList,
   volumeInspect,
   volumeCreate,

@@ -1,10 +1,11 @@
 /**
- * `storage-ops serve`: the long-lived process. Starts the HTTP listener (health now; MCP and
- * metrics join it), logs which parts are enabled, and stops cleanly on SIGTERM/SIGINT.
+ * `storage-ops serve`: the long-lived process. Starts the HTTP listener (/healthz, /metrics; MCP
+ * joins it), logs which parts are enabled, and stops cleanly on SIGTERM/SIGINT.
  */
 import { OpsError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Deps } from '../ops/ports.js';
+import { createMetricsCollector } from '../ops/metrics.js';
 import { startHttpServer, type HttpServer } from './http-server.js';
 
 export interface RunningService {
@@ -19,10 +20,15 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
     throw new OpsError('config', `STORAGE_OPS_HTTP_PORT "${env.STORAGE_OPS_HTTP_PORT}" is not a port number`);
   }
   const started = new Date();
+  const metrics = createMetricsCollector(deps);
   const http = await startHttpServer({
     host,
     port,
     routes: {
+      '/metrics': async (_req, res) => {
+        const body = await metrics();
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
+      },
       '/healthz': (_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' }).end(
           JSON.stringify({ status: 'ok', since: started.toISOString(), hosts: deps.engines.hosts().map((h) => h.name) }),
@@ -30,8 +36,8 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
       },
     },
   });
-  log.info('http listener started', { url: http.url, routes: ['/healthz'] });
-  log.info('parts', { http: true, slack: false, mcp: false, schedules: false, hosts: deps.engines.hosts().map((h) => h.name) });
+  log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics'] });
+  log.info('parts', { http: true, metrics: true, slack: false, mcp: false, schedules: false, hosts: deps.engines.hosts().map((h) => h.name) });
   return {
     http,
     async stop() {

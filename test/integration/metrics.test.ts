@@ -1,0 +1,118 @@
+/**
+ * /metrics of `storage-ops serve` against real engines, checked by Prometheus' own promtool, and
+ * the generated alert rules checked and unit-tested by promtool too.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+import { alertRulesYaml } from '../../src/ops/alert-rules.js';
+import { CLI_MAIN, cli } from '../harness/docker-cli.js';
+import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, requireEngines } from '../harness/engines.js';
+
+const run = promisify(execFile);
+
+function promtool(args: string[], input?: string): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('promtool', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => resolve({ code: code ?? -1, out }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+describeDocker('metrics and alert rules', () => {
+  it('serve exposes /metrics for every engine; promtool accepts it; values match the report', async () => {
+    const engines = requireEngines();
+    const dir = mkdtempSync(join(tmpdir(), 'so-metrics-'));
+    const cfg = join(dir, 'config.json');
+    writeFileSync(cfg, JSON.stringify({ hosts: [...engines.map((e) => ({ name: e.name, url: e.url })), { name: 'gone', url: 'unix:///tmp/storage-ops-gone.sock' }], helperImage: HELPER_TAG }));
+    const env = { ...cliEnv(engines[0]!, dir), STORAGE_OPS_CONFIG: cfg, STORAGE_OPS_HTTP_PORT: '0' };
+    const child = spawn(process.execPath, [CLI_MAIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`serve did not start: ${log}`)), 30_000);
+        child.stderr.on('data', (d: Buffer) => {
+          log += d.toString();
+          const m = /"url":"(http:\/\/[^"]+)"/.exec(log);
+          if (m) {
+            clearTimeout(t);
+            resolve(m[1]!);
+          }
+        });
+      });
+      const res = await fetch(`${url}/metrics`);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const body = await res.text();
+      const lint = await promtool(['check', 'metrics'], body);
+      expect(lint.code, lint.out).toBe(0);
+      for (const e of engines) expect(body).toContain(`storage_ops_engine_up{host="${e.name}"} 1`);
+      expect(body).toContain('storage_ops_engine_up{host="gone"} 0');
+      expect(body).toContain('storage_ops_threshold_ratio{level="critical"} 0.9');
+      const btrfs = engineByDriver('btrfs');
+      const size = Number(new RegExp(`storage_ops_root_fs_size_bytes\\{host="${btrfs.name}",path="[^"]+"\\} (\\d+)`).exec(body)?.[1]);
+      const report = JSON.parse(cli(['report', '--json', '--host', btrfs.name], env).stdout) as { rootFilesystem: { totalBytes: number } };
+      expect(size).toBe(report.rootFilesystem.totalBytes);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('the alert rules pass promtool check and fire at the configured thresholds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'so-rules-'));
+    const rules = join(dir, 'rules.yml');
+    writeFileSync(rules, alertRulesYaml(80, 90, '5m'));
+    const check = await run('promtool', ['check', 'rules', rules]);
+    expect(check.stdout).toMatch(/SUCCESS: 4 rules found/);
+    const tests = join(dir, 'tests.yml');
+    writeFileSync(
+      tests,
+      `rule_files: [rules.yml]
+evaluation_interval: 1m
+tests:
+- interval: 1m
+  input_series:
+  - series: 'storage_ops_root_fs_used_ratio{host="a",path="/var/lib/docker"}'
+    values: '0.85x10'
+  - series: 'storage_ops_root_fs_used_ratio{host="b",path="/var/lib/docker"}'
+    values: '0.95x10'
+  - series: 'storage_ops_root_fs_used_ratio{host="c",path="/var/lib/docker"}'
+    values: '0.50x10'
+  - series: 'storage_ops_engine_up{host="d"}'
+    values: '0x10'
+  alert_rule_test:
+  - eval_time: 6m
+    alertname: DockerStorageNearlyFull
+    exp_alerts:
+    - exp_labels: { severity: warning, host: a, path: /var/lib/docker }
+      exp_annotations:
+        summary: "Docker storage on a is over 80% full"
+        description: "/var/lib/docker on a is 85% full. Run: storage-ops report --host a, then storage-ops cleanup --host a"
+  - eval_time: 6m
+    alertname: DockerStorageCritical
+    exp_alerts:
+    - exp_labels: { severity: critical, host: b, path: /var/lib/docker }
+      exp_annotations:
+        summary: "Docker storage on b is over 90% full"
+        description: "/var/lib/docker on b is 95% full. Containers will fail to write soon."
+  - eval_time: 6m
+    alertname: DockerEngineDown
+    exp_alerts:
+    - exp_labels: { severity: critical, host: d }
+      exp_annotations:
+        summary: "Docker engine d does not answer storage-ops"
+        description: "Check dockerd on d: storage-ops hosts"
+  - eval_time: 3m
+    alertname: DockerStorageCritical
+    exp_alerts: []
+`,
+    );
+    const t = await run('promtool', ['test', 'rules', tests]).catch((e: { stdout?: string; stderr?: string }) => ({ stdout: `${e.stdout}${e.stderr}` }));
+    expect(t.stdout).toMatch(/SUCCESS/);
+  });
+});
