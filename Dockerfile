@@ -36,7 +36,9 @@ ENV NODE_ENV=production \
     STORAGE_OPS_HELPER_IMAGE=storage-ops:latest \
     STORAGE_OPS_HTTP_PORT=8765
 USER storage-ops
-VOLUME ["/data"]
+# No VOLUME for /data: this image is also the helper image, and a VOLUME would give every helper
+# container an anonymous volume that outlives it. Mount one at /data (see the run line above);
+# /data is owned by storage-ops, so a new named volume starts out writable.
 EXPOSE 8765
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.STORAGE_OPS_HTTP_PORT||8765)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
