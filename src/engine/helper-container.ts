@@ -42,6 +42,9 @@ export async function createHelper(
       Cmd: spec.cmd ?? ['true'],
       WorkingDir: spec.workingDir,
       Labels: { [HELPER_LABEL]: spec.purpose },
+      // Root inside the helper: volumes hold files of any owner, and images such as our own
+      // declare a non-root USER for the service itself.
+      User: '0:0',
       NetworkDisabled: true,
       HostConfig: { NetworkMode: 'none', Binds: spec.binds ?? [], AutoRemove: false },
     });
@@ -57,7 +60,8 @@ export async function createHelper(
 }
 
 export async function removeQuietly(container: Docker.Container): Promise<void> {
-  await container.remove({ force: true, v: false }).catch(() => undefined);
+  // v: true drops anonymous volumes an image's VOLUME lines create; named volumes are never touched.
+  await container.remove({ force: true, v: true }).catch(() => undefined);
 }
 
 /** Runs a command to completion in a fresh helper container and returns its exit code and output. */

@@ -48,6 +48,19 @@ describeDocker('volume_benchmark', () => {
     expect((await listing(vol)).trim()).toBe('existing');
   });
 
+  it('works with a helper image whose USER is not root (helpers run as root), leaving no volumes behind', async () => {
+    const tmp = uniqueName('nonroot');
+    await docker(engine, 'create', '--name', tmp, HELPER_TAG, 'true');
+    await docker(engine, 'commit', '--change', 'USER 65534:65534', '--change', 'VOLUME ["/scratch"]', tmp, 'storage-ops-helper:nonroot');
+    await docker(engine, 'rm', tmp);
+    const before = (await docker(engine, 'volume', 'ls', '-q')).split('\n').filter(Boolean).sort();
+    const nonRoot = await makeDeps([engine], { helperImage: 'storage-ops-helper:nonroot' });
+    const out = await runOp(nonRoot, volumeBenchmark, { name: vol, runtime: 1, size: '8m', rw: 'write' }, { actor });
+    expect(out.write?.ioBytes).toBeGreaterThan(0);
+    expect((await docker(engine, 'volume', 'ls', '-q')).split('\n').filter(Boolean).sort()).toEqual(before);
+    await docker(engine, 'rmi', 'storage-ops-helper:nonroot');
+  });
+
   it('a run that fails says why and what to try, and cleans up', async () => {
     const err = await runOp(deps, volumeBenchmark, { name: small, runtime: 1, size: '64m', direct: false, ioEngine: 'psync' }, { actor }).catch((e: unknown) => e as OpsError);
     expect(err).toBeInstanceOf(OpsError);
