@@ -3,6 +3,7 @@
  * with its path, instead of being silently ignored.
  */
 import { z } from 'zod';
+import { BackupConfigSchema } from './backup-config.js';
 
 export const HOST_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
@@ -42,6 +43,7 @@ export const ConfigSchema = z
     audit: z
       .strictObject({ maxEntries: z.number().int().min(100).default(20000) })
       .default({ maxEntries: 20000 }),
+    backup: BackupConfigSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();
