@@ -447,6 +447,10 @@ export class AgeDecryptStream extends Transform {
 
   /** Parses the header once it is complete; returns the bytes after the payload nonce, or null. */
   private tryHeader(all: Buffer): Buffer | null {
+    const firstLine = all.indexOf(0x0a);
+    if ((firstLine >= 0 && all.toString('latin1', 0, firstLine) !== VERSION_LINE) || (firstLine < 0 && !VERSION_LINE.startsWith(all.toString('latin1', 0, Math.min(all.length, VERSION_LINE.length))))) {
+      throw corrupt('not an age v1 file (bad version line)');
+    }
     const end = findMacLineEnd(all);
     if (end < 0) return null;
     if (all.length < end + 16) return null;

@@ -8,6 +8,8 @@ import { link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promi
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
+const SYNC_EVERY = 32 << 20;
+
 /** Thrown by commit when the final name is already taken (the caller picks another). */
 export class NameTakenError extends Error {
   constructor(readonly path: string) {
@@ -64,6 +66,8 @@ export class AtomicFileWriter extends Writable {
   private digest: string | null = null;
   bytes = 0;
   private committed = false;
+  private unsynced = 0;
+  private syncing: Promise<void> | null = null;
 
   constructor(
     readonly dir: string,
@@ -89,7 +93,27 @@ export class AtomicFileWriter extends Writable {
       this.hash.update(b);
       this.bytes += b.length;
     }
-    writeAll(this.fh as FileHandle, bufs).then(() => cb(), (err: Error) => cb(err));
+    writeAll(this.fh as FileHandle, bufs).then(() => {
+      this.unsynced += bufs.reduce((s, b) => s + b.length, 0);
+      this.flushBehind();
+      cb();
+    }, (err: Error) => cb(err));
+  }
+
+  /**
+   * Starts writing dirty pages back while more data arrives (one fdatasync in flight at a time),
+   * so the final fsync does not wait for the whole archive to reach the disk.
+   */
+  private flushBehind(): void {
+    if (this.unsynced < SYNC_EVERY || this.syncing || !this.fh) return;
+    this.unsynced = 0;
+    const fh = this.fh;
+    this.syncing = fh
+      .datasync()
+      .catch(() => undefined)
+      .finally(() => {
+        this.syncing = null;
+      });
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
@@ -98,7 +122,8 @@ export class AtomicFileWriter extends Writable {
 
   override _final(cb: (err?: Error | null) => void): void {
     const fh = this.fh as FileHandle;
-    fh.sync()
+    Promise.resolve(this.syncing)
+      .then(() => fh.sync())
       .then(() => fh.close())
       .then(
         () => {
@@ -112,7 +137,7 @@ export class AtomicFileWriter extends Writable {
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     const fh = this.fh;
     this.fh = null;
-    const closed = fh ? fh.close().catch(() => undefined) : Promise.resolve();
+    const closed = fh ? Promise.resolve(this.syncing).then(() => fh.close()).catch(() => undefined) : Promise.resolve();
     closed.then(() => (err ? this.discard() : undefined)).then(() => cb(err), () => cb(err));
   }
 

@@ -142,6 +142,18 @@ export class ProcessStream extends Duplex {
     else this.pendingWrite = cb;
   }
 
+  /** Several buffered chunks go to the pipe in one writev() instead of one write() each. */
+  override _writev(chunks: Array<{ chunk: Buffer }>, cb: (err?: Error | null) => void): void {
+    if (this.exit) return cb(new OpsError('internal', `${this.label}: ${this.program} exited before its input ended`));
+    const stdin = this.child.stdin;
+    stdin.cork();
+    let ok = true;
+    for (const { chunk } of chunks) ok = stdin.write(chunk);
+    stdin.uncork();
+    if (ok) cb();
+    else this.pendingWrite = cb;
+  }
+
   override _final(cb: (err?: Error | null) => void): void {
     this.child.stdin.end();
     cb();

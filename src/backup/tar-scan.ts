@@ -279,11 +279,23 @@ export class TarWalker {
   }
 }
 
-/** A pass-through stream that walks the tar headers of what flows through it. */
+/** Counts bytes for a progress meter (kept structural so this module stays independent). */
+export interface ByteCounter {
+  count(bytes: number): void;
+  finish(): void;
+}
+
+/**
+ * A pass-through stream that walks the tar headers of what flows through it, and optionally
+ * counts the bytes for a progress meter in the same stage (one stage less per chunk).
+ */
 export class TarScanStream extends Transform {
   readonly walker: TarWalker;
 
-  constructor(onEntry?: (e: TarEntry) => boolean | void) {
+  constructor(
+    onEntry?: (e: TarEntry) => boolean | void,
+    private readonly meter?: ByteCounter,
+  ) {
     super({ highWaterMark: 1 << 18 });
     this.walker = new TarWalker(onEntry);
   }
@@ -298,10 +310,12 @@ export class TarScanStream extends Transform {
     } catch (err) {
       return cb(err as Error);
     }
+    this.meter?.count(chunk.length);
     cb(null, chunk);
   }
 
   override _flush(cb: TransformCallback): void {
+    this.meter?.finish();
     try {
       this.walker.end();
       cb();

@@ -4,13 +4,18 @@
  */
 import { OpsError } from '../errors.js';
 import { auditLog } from './audit-log.js';
+import { backupList } from './backup-list.js';
+import { backupPrune } from './backup-prune.js';
+import { backupVerify } from './backup-verify.js';
 import { diskReport } from './disk-report.js';
 import { driverInspect } from './driver-inspect.js';
 import { hostsList } from './hosts-list.js';
 import type { Op } from './op.js';
+import { volumeBackup } from './volume-backup.js';
 import { volumeCreate } from './volume-create.js';
 import { volumeInspect } from './volume-inspect.js';
 import { volumeList } from './volume-list.js';
+import { volumeRestore } from './volume-restore.js';
 
 export const catalog: readonly Op[] = [
   hostsList,
@@ -19,6 +24,11 @@ export const catalog: readonly Op[] = [
   volumeList,
   volumeInspect,
   volumeCreate,
+  volumeBackup,
+  backupList,
+  backupVerify,
+  volumeRestore,
+  backupPrune,
   auditLog,
 ];
 
