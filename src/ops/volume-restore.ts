@@ -72,7 +72,8 @@ interface Plan {
   nonEmpty: boolean;
 }
 
-async function plan(deps: Deps, input: Input, signal: AbortSignal): Promise<Plan> {
+/** What a restore would do. The size and emptiness of the target are only needed for the preview. */
+async function plan(deps: Deps, input: Input, signal: AbortSignal, forPreview: boolean): Promise<Plan> {
   const record = await getBackup(deps, input.backupId);
   const engine = deps.engines.get(input.host);
   const path = archivePath(storeDir(deps), record);
@@ -95,8 +96,10 @@ async function plan(deps: Deps, input: Input, signal: AbortSignal): Promise<Plan
   let nonEmpty = false;
   if (target) {
     running = (await usersOf(engine, target.name)).filter(isRunning);
-    sizeBytes = (await volumeSizes(engine).catch(() => null))?.size.get(target.name) ?? null;
-    nonEmpty = await volumeHasContent(engine, target.name, signal);
+    if (forPreview) {
+      sizeBytes = (await volumeSizes(engine).catch(() => null))?.size.get(target.name) ?? null;
+      nonEmpty = await volumeHasContent(engine, target.name, signal);
+    }
   }
   return { record, path, engine, target, sizeBytes, running, nonEmpty };
 }
@@ -178,11 +181,11 @@ export const volumeRestore = defineOp({
   cli: { positional: ['backupId', 'target'] },
   examples: ['db_data_20260130_021500 db_data --force', 'db_data_20260130_021500 db_data_copy --create', 'db_data_20260130_021500 db_data --host prod-2 --create'],
   async preview(deps, input, ctx) {
-    return previewOfPlan(await plan(deps, input, ctx.signal), input);
+    return previewOfPlan(await plan(deps, input, ctx.signal, true), input);
   },
   async run(deps, input, ctx) {
     const t0 = performance.now();
-    const p = await plan(deps, input, ctx.signal);
+    const p = await plan(deps, input, ctx.signal, false);
     if (p.running.length && !input.force) throw inUseError(p, input.target);
     checkAgainstPreview(p, input, ctx.preview);
     const identities = await identitiesFor(deps, p.record, 'restored');

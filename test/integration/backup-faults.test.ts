@@ -125,7 +125,7 @@ describeDocker('damaged archives, failed restores, cancellation and busy volumes
     const { backups } = await runOp(deps, volumeBackup, { volumes: [source] }, { actor });
     const b = backups[0]!;
     const data = readFileSync(b.path);
-    data[Math.floor(data.length / 2)] ^= 0x04;
+    data.writeUInt8(data.readUInt8(Math.floor(data.length / 2)) ^ 0x04, Math.floor(data.length / 2));
     writeFileSync(b.path, data);
     const targetBefore = await treeOf(await mountpoint(engine, target));
 

@@ -6,17 +6,21 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { AgeDecryptStream, AgeEncryptStream, bech32Decode, bech32Encode, generateIdentity, parseIdentities, parseRecipient } from '../../src/backup/age.js';
 import { OpsError } from '../../src/errors.js';
 
-async function collect(src: Buffer, ...streams: NodeJS.ReadWriteStream[]): Promise<Buffer> {
+async function collect(src: Buffer, transform: NodeJS.ReadWriteStream): Promise<Buffer> {
   const out: Buffer[] = [];
-  await pipeline(Readable.from(chunks(src, 7777)), ...(streams as [NodeJS.ReadWriteStream]), async function* (source: AsyncIterable<Buffer>) {
-    for await (const c of source) out.push(c);
+  const sink = new Writable({
+    write(c: Buffer, _e, cb) {
+      out.push(c);
+      cb();
+    },
   });
+  await pipeline(Readable.from(chunks(src, 7777)), transform, sink);
   return Buffer.concat(out);
 }
 
@@ -84,7 +88,7 @@ describe('age v1 X25519', () => {
     expect((await errorOf(decrypt(cipher, stranger))).code).toBe('forbidden');
 
     const flipped = Buffer.from(cipher);
-    flipped[flipped.length - 70_000] ^= 0x01;
+    flipped.writeUInt8(flipped.readUInt8(flipped.length - 70_000) ^ 0x01, flipped.length - 70_000);
     const e1 = await errorOf(decrypt(flipped));
     expect(e1.code).toBe('corrupt');
     expect(e1.message).toMatch(/chunk #\d+ failed authentication/);

@@ -255,7 +255,7 @@ describe('verify', () => {
     expect(ok).toMatchObject({ ok: true, level: "full", entries: 5, files: 2, sha256: b.sha256 });
     expect(ok.detail).toMatch(/sha256 matches; read end to end: 5 entries \(2 files, 1 directories, 1 symlinks, 1 hard links\) as recorded/);
     const data = readFileSync(b.path);
-    data[Math.floor(data.length / 2)] ^= 0x20;
+    data.writeUInt8(data.readUInt8(Math.floor(data.length / 2)) ^ 0x20, Math.floor(data.length / 2));
     writeFileSync(b.path, data);
     const e = await failure(runOp(deps, backupVerify, { id: b.id }, { actor }));
     expect(e.code).toBe('corrupt');
@@ -340,7 +340,7 @@ describe('restore', () => {
   it('refuses a damaged archive before touching the target', async () => {
     const file = join(storeDir(deps), `${backupId}.tar.zst`);
     const data = readFileSync(file);
-    data[20] ^= 0x01;
+    data.writeUInt8(data.readUInt8(20) ^ 0x01, 20);
     writeFileSync(file, data);
     const e = await failure(runOp(deps, volumeRestore, { backupId, target: 'target' }, { actor, confirmed: true }));
     expect(e.code).toBe('corrupt');

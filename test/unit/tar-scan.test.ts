@@ -81,7 +81,7 @@ describe('TarWalker', () => {
 
   it('rejects a damaged header and garbage', () => {
     const buf = Buffer.from(buildTar([{ name: 'a', content: 'hello' }, { name: 'b', content: 'world' }]));
-    buf[512 * 3 + 10] ^= 0xff; // inside the header of "b"
+    buf.writeUInt8(buf.readUInt8(512 * 3 + 10) ^ 0xff, 512 * 3 + 10); // inside the header of "b"
     expect(() => walk(buf)).toThrow(/header checksum mismatch/);
     expect(() => walk(Buffer.alloc(4096, 0x61))).toThrow(/header checksum mismatch/);
   });
