@@ -125,8 +125,10 @@ export async function hashFile(path: string, signal: AbortSignal, meter: Progres
 }
 
 /**
- * Checks an archive against its manifest: file size, sha256, then (unless it is encrypted and
- * no identity is configured) a full read as tar with the counts compared. Changes nothing.
+ * Checks an archive against its manifest: file size, then in one pass its sha256 and (unless it
+ * is encrypted and no identity is configured) a full read as tar with the counts compared. When
+ * the read fails, the checksum is still completed, so a changed file is reported as such.
+ * Changes nothing.
  */
 export async function checkArchive(
   m: BackupManifest,
@@ -138,41 +140,51 @@ export async function checkArchive(
     const missing = st.code === 'ENOENT';
     return { ok: false, level: 'checksum', sha256: null, bytes: null, summary: null, problems: [missing ? `its archive ${m.archive.file} is missing from the store` : `its archive cannot be read: ${errnoText(st)}`], detail: missing ? 'archive file missing' : 'archive file unreadable' };
   }
-  const problems: string[] = [];
-  if (st.size !== m.archive.bytes) problems.push(`the archive is ${st.size} bytes, the manifest says ${m.archive.bytes}`);
+  if (st.size !== m.archive.bytes) {
+    const problems = [`the archive is ${st.size} bytes, the manifest says ${m.archive.bytes} (truncated or changed)`];
+    return { ok: false, level: 'checksum', sha256: null, bytes: st.size, summary: null, problems, detail: problems[0] as string };
+  }
+  const checksumOnly = m.archive.encryption !== null && !opts.identities;
+  const meter = new ProgressMeter(`verifying ${m.id}`, opts.onProgress, st.size);
   let sha256: string;
+  let summary: TarSummary | null = null;
+  let readError: OpsError | null = null;
   try {
-    sha256 = await hashFile(path, opts.signal, new ProgressMeter(`checksum of ${m.id}`, opts.onProgress, st.size));
+    if (checksumOnly) {
+      sha256 = await hashFile(path, opts.signal, meter);
+    } else {
+      const { stages, hash, scan } = archiveStages(m, path, opts.identities, meter);
+      try {
+        await runStages([...stages, { name: 'sink', stream: sink() }], opts.signal);
+        sha256 = hash.digest();
+        summary = scan.summary;
+      } catch (err) {
+        readError = readFailure(err, m);
+        if (readError.code !== 'corrupt') throw readError;
+        sha256 = await hashFile(path, opts.signal, new ProgressMeter(`checksum of ${m.id}`, opts.onProgress, st.size));
+      }
+    }
   } catch (err) {
-    throw readFailure(err, m);
+    throw err instanceof OpsError ? err : readFailure(err, m);
   }
+  const problems: string[] = [];
   if (sha256 !== m.archive.sha256) problems.push(`sha256 mismatch: the archive hashes to ${sha256}, the manifest says ${m.archive.sha256}`);
-  if (problems.length) {
-    return { ok: false, level: 'checksum', sha256, bytes: st.size, summary: null, problems, detail: `checksum check failed: ${problems.join('; ')}` };
-  }
-  if (m.archive.encryption && !opts.identities) {
+  if (readError) problems.push(readError.message);
+  if (summary) problems.push(...compareContent(m, summary));
+  if (checksumOnly) {
     return {
-      ok: true,
+      ok: problems.length === 0,
       level: 'checksum',
       sha256,
       bytes: st.size,
       summary: null,
       problems,
-      detail: 'sha256 matches the manifest; the content was not read because the archive is encrypted and no age identity is configured (backup.identityFile or STORAGE_OPS_AGE_IDENTITY_FILE)',
+      detail: problems.length
+        ? `checksum check failed: ${problems.join('; ')}`
+        : 'sha256 matches the manifest; the content was not read because the archive is encrypted and no age identity is configured (backup.identityFile or STORAGE_OPS_AGE_IDENTITY_FILE)',
     };
   }
-  const meter = new ProgressMeter(`reading ${m.id}`, opts.onProgress, st.size);
-  const { stages, scan } = archiveStages(m, path, opts.identities, meter);
-  try {
-    await runStages([...stages, { name: 'sink', stream: sink() }], opts.signal);
-  } catch (err) {
-    const e = readFailure(err, m);
-    if (e.code !== 'corrupt') throw e;
-    problems.push(e.message);
-    return { ok: false, level: 'full', sha256, bytes: st.size, summary: null, problems, detail: e.message };
-  }
-  problems.push(...compareContent(m, scan.summary));
-  const s = scan.summary;
+  const s = summary;
   return {
     ok: problems.length === 0,
     level: 'full',
@@ -180,8 +192,9 @@ export async function checkArchive(
     bytes: st.size,
     summary: s,
     problems,
-    detail: problems.length
-      ? `read end to end, but ${problems.join('; ')}`
-      : `sha256 matches; read end to end${m.archive.encryption ? ' (decrypted)' : ''}: ${s.entries} entries (${s.files} files, ${s.dirs} directories, ${s.symlinks} symlinks, ${s.hardlinks} hard links) as recorded`,
+    detail:
+      problems.length || !s
+        ? `verification failed: ${problems.join('; ')}`
+        : `sha256 matches; read end to end${m.archive.encryption ? ' (decrypted)' : ''}: ${s.entries} entries (${s.files} files, ${s.dirs} directories, ${s.symlinks} symlinks, ${s.hardlinks} hard links) as recorded`,
   };
 }

@@ -1,8 +1,8 @@
 /**
  * Reading and writing a volume's content through the engine's archive API
  * (GET/PUT /containers/{id}/archive) on a helper container that mounts the volume and is never
- * started: it works the same on remote engines and needs no host paths. Emptying a volume and
- * setting its root directory's owner, mode and mtime need a started helper with a POSIX shell.
+ * started: it works the same on remote engines and needs no host paths. Only emptying a volume
+ * needs a started helper (with a POSIX shell: rm, ls).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -46,7 +46,7 @@ async function shellOnVolume(docker: Docker, host: HostRef, image: string, name:
   });
   if (res.exitCode !== 0) {
     throw new OpsError('unavailable', `${what} volume ${name} on ${host.name} failed: the helper exited ${res.exitCode}: ${(res.stderr || res.stdout).trim().slice(-500)}`, {
-      hint: 'The helper image needs a POSIX shell with rm, ls, chown, chmod and touch (busybox or coreutils)',
+      hint: 'The helper image needs a POSIX shell with rm and ls (busybox or coreutils)',
     });
   }
 }
@@ -57,10 +57,55 @@ export function clearVolume(docker: Docker, host: HostRef, image: string, name: 
   return shellOnVolume(docker, host, image, name, 'restore-clear', script, 'emptying', signal);
 }
 
-export function setVolumeRoot(docker: Docker, host: HostRef, image: string, name: string, a: VolumeRootAttributes, signal?: AbortSignal): Promise<void> {
+/**
+ * Sets the volume root's owner, mode and mtime through the archive API too: a one-entry tar
+ * ("volume/", a directory with those attributes) put at "/" of a helper that mounts the volume on
+ * /volume. The engine merges an existing directory by applying the entry's metadata, which lands
+ * on the mounted volume's root. No container is started and no shell is needed.
+ */
+export async function setVolumeRoot(docker: Docker, host: HostRef, image: string, name: string, a: VolumeRootAttributes, signal?: AbortSignal): Promise<void> {
   for (const [k, v] of Object.entries(a)) {
     if (!Number.isSafeInteger(v) || v < 0) throw new OpsError('invalid_input', `volume root attribute ${k} must be a non-negative integer, got ${String(v)}`);
   }
-  const script = `chown ${a.uid}:${a.gid} ${MOUNT} && chmod ${(a.mode & 0o7777).toString(8).padStart(4, '0')} ${MOUNT} && touch -m -d @${a.mtime} ${MOUNT}`;
-  return shellOnVolume(docker, host, image, name, 'restore-root', script, 'setting the root directory of', signal);
+  const helper = await createHelper(docker, host, image, { purpose: 'restore-root', mounts: [{ volume: name, target: MOUNT, readOnly: false }] });
+  try {
+    await helper.putArchive(rootEntryTar(a), { path: '/', abortSignal: signal });
+  } catch (err) {
+    throw engineError(err, host, `setting the owner and mode of volume ${name}`);
+  } finally {
+    await removeQuietly(helper);
+  }
+}
+
+/** A numeric ustar field: octal when it fits, else GNU base-256 (big uids, far-future times). */
+function numField(h: Buffer, value: number, offset: number, width: number): void {
+  const octal = value.toString(8);
+  if (octal.length < width) {
+    h.write(octal.padStart(width - 1, '0') + '\0', offset, 'latin1');
+    return;
+  }
+  let v = value;
+  for (let i = width - 1; i > 0; i--) {
+    h[offset + i] = v % 256;
+    v = Math.floor(v / 256);
+  }
+  h[offset] = 0x80;
+}
+
+/** The tar holding just the directory entry "volume/" with the root's attributes. */
+export function rootEntryTar(a: VolumeRootAttributes): Buffer {
+  const h = Buffer.alloc(512);
+  h.write('volume/', 0, 'latin1');
+  numField(h, a.mode & 0o7777, 100, 8);
+  numField(h, a.uid, 108, 8);
+  numField(h, a.gid, 116, 8);
+  numField(h, 0, 124, 12);
+  numField(h, a.mtime, 136, 12);
+  h.write('        ', 148, 'latin1');
+  h.write('5', 156, 'latin1');
+  h.write('ustar\u000000', 257, 'latin1');
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
+  return Buffer.concat([h, Buffer.alloc(1024)]);
 }

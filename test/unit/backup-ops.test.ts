@@ -261,7 +261,7 @@ describe('verify', () => {
     expect(e.code).toBe('corrupt');
     expect(e.message).toMatch(new RegExp(`^backup ${b.id} failed verification: sha256 mismatch: the archive hashes to [0-9a-f]{64}, the manifest says ${b.sha256}`));
     const listed = await runOp(deps, backupList, {}, { actor });
-    expect(listed.backups[0]?.verification).toMatchObject({ ok: false, level: 'checksum' });
+    expect(listed.backups[0]?.verification).toMatchObject({ ok: false, level: 'full' });
     expect(backupList.render(listed)).toMatch(/FAILED/);
   });
 
