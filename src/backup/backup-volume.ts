@@ -220,6 +220,7 @@ async function writeArchive(deps: Deps, engine: EnginePort, volume: VolumeDetail
         const e = toOpsError(err);
         throw new OpsError(e.code, `backup of volume ${volume.name} was written but could not be catalogued, so it was removed again: ${e.message}`, { hint: e.hint, cause: err });
       }
+      deps.log.info('backup written', { id, volume: volume.name, host: engine.host.name, bytes: record.archive.bytes, entries: record.content.entries, durationMs: record.durationMs });
       return { record, path };
     }
   } catch (err) {

@@ -248,6 +248,7 @@ export const volumeRestore = defineOp({
           hint: `Start them by hand: docker start ${stopped.join(' ')}`,
         });
       }
+      deps.log.info('restore done', { backup: p.record.id, target: input.target, host, safety: value.safety?.id ?? null });
       // 6. The volume after.
       const after = await p.engine.inspectVolume(input.target);
       const [containers, sizes] = await Promise.all([p.engine.listContainers({ all: true }), volumeSizes(p.engine).catch(() => null)]);
@@ -320,8 +321,10 @@ async function putBack(deps: Deps, engine: EnginePort, target: string, safety: B
     const signal = new AbortController().signal;
     await engine.clearVolume(target, signal);
     await extractInto(engine, safety, archivePath(storeDir(deps), safety), target, { identities: ids, signal, onProgress: () => undefined, phase: `putting back ${safety.id}` });
+    deps.log.warn('restore failed; the safety backup was put back', { target, host: engine.host.name, safety: safety.id, error: cause.message });
     return new OpsError(cause.code, `${what}; the previous content of ${target} was put back from the safety backup ${safety.id}`, { hint: cause.hint, cause });
   } catch (err) {
+    deps.log.error('restore failed and putting back the safety backup failed too', { target, host: engine.host.name, safety: safety.id, error: toOpsError(err).message });
     return new OpsError(cause.code, `${what}; putting back the safety backup ${safety.id} failed too (${toOpsError(err).message})`, {
       hint: `Restore it by hand: storage-ops restore ${safety.id} ${target} --host ${engine.host.name} --force --yes`,
       cause,
