@@ -20,7 +20,7 @@ import { startPrivateEngine, type PrivateEngine } from '../test/harness/private-
 
 const run = promisify(execFile);
 const HELPER = 'storage-ops-helper:bench';
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 // This file runs from .bench/build/bench/: the repository root is three levels up.
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const CLI = join(ROOT, 'dist/cli/main.js');

@@ -5,7 +5,7 @@
  * caller fail at once with a "busy" error that says who holds it.
  */
 import { hostname } from 'node:os';
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OpsError } from '../errors.js';
 import type { Deps } from '../ops/ports.js';
@@ -18,15 +18,21 @@ export interface LockInfo {
   since: string;
 }
 
-export type LockKey = { kind: 'volume'; host: string; volume: string } | { kind: 'backup'; id: string };
+/**
+ * A volume lock is exclusive. A backup "reader" lock marks a backup as in use (by a restore onto
+ * `host`/`target`) so retention leaves it alone; several restores may read one backup at once.
+ */
+export type LockKey = { kind: 'volume'; host: string; volume: string } | { kind: 'backup'; id: string; host: string; target: string };
 
 function lockPath(deps: Pick<Deps, 'dataDir'>, key: LockKey): string {
   // Host, volume and backup names are validated ([a-zA-Z0-9_.-]) before they get here.
-  return key.kind === 'volume' ? join(deps.dataDir, 'locks', 'volumes', key.host, `${key.volume}.lock`) : join(deps.dataDir, 'locks', 'backups', `${key.id}.lock`);
+  return key.kind === 'volume'
+    ? join(deps.dataDir, 'locks', 'volumes', key.host, `${key.volume}.lock`)
+    : join(deps.dataDir, 'locks', 'backups', key.id, `${key.host}__${key.target}.lock`);
 }
 
 function describe(key: LockKey): string {
-  return key.kind === 'volume' ? `volume "${key.volume}" on host "${key.host}"` : `backup ${key.id}`;
+  return key.kind === 'volume' ? `volume "${key.volume}" on host "${key.host}"` : `backup ${key.id} (restore onto ${key.target} on ${key.host})`;
 }
 
 async function readLock(path: string): Promise<LockInfo | null> {
@@ -54,6 +60,17 @@ function isStale(info: LockInfo | null): boolean {
 export async function lockHolder(deps: Pick<Deps, 'dataDir'>, key: LockKey): Promise<LockInfo | null> {
   const info = await readLock(lockPath(deps, key));
   return info && !isStale(info) ? info : null;
+}
+
+/** Whether any live process is reading this backup (a restore in progress). */
+export async function backupInUse(deps: Pick<Deps, 'dataDir'>, id: string): Promise<boolean> {
+  const dir = join(deps.dataDir, 'locks', 'backups', id);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const n of names) {
+    const info = await readLock(join(dir, n));
+    if (info && !isStale(info)) return true;
+  }
+  return false;
 }
 
 /** Takes the lock or fails with `busy`; returns the function that releases it. */

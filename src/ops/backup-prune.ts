@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { OpsError, toOpsError } from '../errors.js';
 import { listBackups, removeBackups } from '../backup/catalog.js';
-import { lockHolder } from '../backup/locks.js';
+import { backupInUse } from '../backup/locks.js';
 import { describeRule, planRetention, ruleFor, type RetentionDecision } from '../backup/retention.js';
 import { archivePath, manifestName, scanStore, storeDir } from '../backup/store.js';
 import { fsyncDir } from '../backup/atomic-file.js';
@@ -51,7 +51,7 @@ async function decide(deps: Deps, input: Input): Promise<RetentionDecision[]> {
   const override = { ...(input.days !== undefined ? { days: input.days } : {}), ...(input.keepLast !== undefined ? { keepLast: input.keepLast } : {}) };
   const decisions = planRetention(records, (r) => ruleFor(deps.config.backup.retention, r.volume, override), deps.now());
   for (const d of decisions) {
-    if (!d.keep && (await lockHolder(deps, { kind: 'backup', id: d.record.id }))) {
+    if (!d.keep && (await backupInUse(deps, d.record.id))) {
       d.keep = true;
       d.reasons = ['in use by a restore right now'];
     }

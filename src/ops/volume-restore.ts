@@ -193,7 +193,7 @@ export const volumeRestore = defineOp({
     const releaseVolume = await acquireLock(deps, { kind: 'volume', host, volume: input.target }, { op: `restore of ${p.record.id}`, actor: ctx.actor.id });
     let releaseBackup: (() => Promise<void>) | null = null;
     try {
-      releaseBackup = await acquireLock(deps, { kind: 'backup', id: p.record.id }, { op: `restore onto ${input.target}`, actor: ctx.actor.id });
+      releaseBackup = await acquireLock(deps, { kind: 'backup', id: p.record.id, host, target: input.target }, { op: `restore onto ${input.target}`, actor: ctx.actor.id });
       // 1. Verify before anything is touched.
       const check = await checkArchive(p.record, p.path, { identities, signal: ctx.signal, onProgress: ctx.onProgress });
       await recordVerification(deps, p.record, { at: deps.now().toISOString(), ok: check.ok, level: check.level, detail: check.detail });
@@ -225,6 +225,9 @@ export const volumeRestore = defineOp({
                 signal: ctx.signal,
                 onProgress: ctx.onProgress,
                 inRestore: true,
+              }).catch((err: unknown) => {
+                const e = toOpsError(err);
+                throw new OpsError(e.code, `restore of ${p.record.id} stopped before touching ${input.target}: its safety backup failed: ${e.message}`, { hint: e.hint, cause: err });
               })
             ).record
           : null;

@@ -365,6 +365,19 @@ describe('restore', () => {
     expect(engine.volumeTars.get('target')?.equals(TARGET_TAR)).toBe(true);
   });
 
+  it('stops before touching the target when the safety backup fails', async () => {
+    // The preview and the restore each look whether the target holds data; the third read is the safety backup.
+    const real = engine.exportVolume.bind(engine);
+    let reads = 0;
+    engine.exportVolume = async (name) => {
+      if (++reads === 3) throw new OpsError('unavailable', 'reading volume target on fake failed: engine gone');
+      return real(name);
+    };
+    const e = await failure(runOp(deps, volumeRestore, { backupId, target: 'target' }, { actor, confirmed: true }));
+    expect(e.message).toBe(`restore of ${backupId} stopped before touching target: its safety backup failed: reading volume target on fake failed: engine gone`);
+    expect(engine.calls.filter((c) => /^(clearVolume|importVolume)/.test(c))).toEqual([]);
+  });
+
   it('names the safety backup when putting it back fails too', async () => {
     engine.faults.set('importVolume', new OpsError('unavailable', 'engine gone'));
     const e = await failure(runOp(deps, volumeRestore, { backupId, target: 'target' }, { actor, confirmed: true }));
@@ -418,6 +431,18 @@ describe('retention on demand and the catalog rebuild', () => {
     expect(done.removed.map((r) => r.id)).toEqual([ids[2], ids[0]]);
     expect(await catalogIds(deps)).toEqual(expect.arrayContaining([ids[1], ids[3], ids[4]]));
     expect(storeFiles(deps).filter((f) => f.endsWith('.tar.zst'))).toHaveLength(3);
+  });
+
+  it('leaves a backup alone while a restore reads it', async () => {
+    const ids = await seed([30, 1]);
+    const release = await acquireLock(deps, { kind: 'backup', id: ids[0]!, host: 'fake', target: 'copy' }, { op: 'restore onto copy', actor: 'cli:bob' });
+    const other = await acquireLock(deps, { kind: 'backup', id: ids[0]!, host: 'fake', target: 'copy2' }, { op: 'restore onto copy2', actor: 'cli:bob' });
+    const dry = await runOp(deps, backupPrune, { keepLast: 1, dryRun: true }, { actor, confirmed: true });
+    expect(dry.removed).toEqual([]);
+    expect(dry.kept.find((k) => k.id === ids[0])?.reason).toBe('in use by a restore right now');
+    await release();
+    await other();
+    expect((await runOp(deps, backupPrune, { keepLast: 1, dryRun: true }, { actor, confirmed: true })).removed.map((r) => r.id)).toEqual([ids[0]]);
   });
 
   it('rebuilds the catalog from the store after the state file is lost', async () => {
