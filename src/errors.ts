@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'unavailable'
   | 'config'
   | 'cancelled'
+  /** Stored data failed an integrity check (checksum, authentication, structure). */
+  | 'corrupt'
   | 'internal';
 
 export class OpsError extends Error {

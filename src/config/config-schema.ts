@@ -3,6 +3,7 @@
  * with its path, instead of being silently ignored.
  */
 import { z } from 'zod';
+import { BackupConfigSchema } from './backup-config.js';
 
 export const HOST_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
@@ -71,6 +72,7 @@ export const ConfigSchema = z
       .default({ cacheSeconds: 60 }),
     access: AccessSchema.default(AccessSchema.parse({})),
     protected: ProtectedSchema.default(ProtectedSchema.parse({})),
+    backup: BackupConfigSchema.prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();

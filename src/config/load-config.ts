@@ -43,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const config = parseConfig(raw, path ?? 'the built-in defaults');
   if (config.hosts.length === 0) config.hosts.push(hostFromEnv(env));
   if (env.STORAGE_OPS_HELPER_IMAGE) config.helperImage = env.STORAGE_OPS_HELPER_IMAGE;
+  if (env.STORAGE_OPS_AGE_IDENTITY_FILE) config.backup.identityFile = env.STORAGE_OPS_AGE_IDENTITY_FILE;
   const dataDir = resolve(env.STORAGE_OPS_DATA_DIR ?? config.dataDir ?? './data');
   return { config, source, dataDir };
 }

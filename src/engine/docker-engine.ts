@@ -2,12 +2,14 @@
  * EnginePort over dockerode: the only place that speaks Docker's API shapes. Maps the engine's
  * answers into the ops layer's types and every failure into an OpsError naming the host.
  */
+import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { OpsError } from '../errors.js';
 import type {
   ContainerSummary,
   EngineInfo,
   EnginePort,
+  ExecResult,
   FsUsage,
   HelperCommand,
   HelperOutput,
@@ -15,12 +17,16 @@ import type {
   ImageSummary,
   NetworkSummary,
   SystemDf,
+  VolumeArchive,
   VolumeDetail,
   VolumeFilters,
+  VolumeRootAttributes,
   VolumeSpec,
 } from '../ops/ports.js';
+import { execInContainer, startContainer, stopContainer } from './container-control.js';
 import { engineError } from './engine-errors.js';
 import { runHelper } from './helper-container.js';
+import { clearVolume, exportVolume, importVolume, setVolumeRoot } from './volume-archive.js';
 
 type Json = Record<string, unknown>;
 
@@ -257,6 +263,34 @@ export class DockerEngine implements EnginePort {
       });
     }
     return parseDfOutput(res.stdout, path);
+  }
+
+  exportVolume(name: string, signal?: AbortSignal): Promise<VolumeArchive> {
+    return exportVolume(this.docker, this.host, this.helperImage(), name, signal);
+  }
+
+  importVolume(name: string, tar: Readable, signal?: AbortSignal): Promise<void> {
+    return importVolume(this.docker, this.host, this.helperImage(), name, tar, signal);
+  }
+
+  clearVolume(name: string, signal?: AbortSignal): Promise<void> {
+    return clearVolume(this.docker, this.host, this.helperImage(), name, signal);
+  }
+
+  setVolumeRoot(name: string, attrs: VolumeRootAttributes, signal?: AbortSignal): Promise<void> {
+    return setVolumeRoot(this.docker, this.host, this.helperImage(), name, attrs, signal);
+  }
+
+  stopContainer(id: string, timeoutSeconds?: number): Promise<void> {
+    return stopContainer(this.docker, this.host, id, timeoutSeconds);
+  }
+
+  startContainer(id: string): Promise<void> {
+    return startContainer(this.docker, this.host, id);
+  }
+
+  execInContainer(id: string, cmd: string[], signal?: AbortSignal): Promise<ExecResult> {
+    return execInContainer(this.docker, this.host, id, cmd, signal);
   }
 }
 

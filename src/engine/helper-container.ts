@@ -16,7 +16,15 @@ export interface HelperRun {
   purpose: string;
   cmd: string[];
   binds?: string[];
+  mounts?: HelperMount[];
   signal?: AbortSignal;
+}
+
+/** A named volume mounted into a helper; never pre-filled from the image (NoCopy). */
+export interface HelperMount {
+  volume: string;
+  target: string;
+  readOnly: boolean;
 }
 
 export interface HelperResult {
@@ -33,8 +41,10 @@ export async function createHelper(
   docker: Docker,
   host: HostRef,
   image: string,
-  spec: { purpose: string; cmd?: string[]; binds?: string[]; workingDir?: string },
+  spec: { purpose: string; cmd?: string[]; binds?: string[]; mounts?: HelperMount[]; workingDir?: string },
 ): Promise<Docker.Container> {
+  // @types/dockerode marks VolumeOptions.Labels/DriverConfig required; the engine does not.
+  const mounts = (spec.mounts ?? []).map((m) => ({ Type: 'volume', Source: m.volume, Target: m.target, ReadOnly: m.readOnly, VolumeOptions: { NoCopy: true } })) as unknown as Docker.MountSettings[];
   try {
     return await docker.createContainer({
       name: helperName(spec.purpose),
@@ -46,7 +56,7 @@ export async function createHelper(
       // declare a non-root USER for the service itself.
       User: '0:0',
       NetworkDisabled: true,
-      HostConfig: { NetworkMode: 'none', Binds: spec.binds ?? [], AutoRemove: false },
+      HostConfig: { NetworkMode: 'none', Binds: spec.binds ?? [], Mounts: mounts, AutoRemove: false },
     });
   } catch (err) {
     const e = err as { statusCode?: number };
@@ -66,7 +76,7 @@ export async function removeQuietly(container: Docker.Container): Promise<void> 
 
 /** Runs a command to completion in a fresh helper container and returns its exit code and output. */
 export async function runHelper(docker: Docker, host: HostRef, image: string, run: HelperRun): Promise<HelperResult> {
-  const container = await createHelper(docker, host, image, { purpose: run.purpose, cmd: run.cmd, binds: run.binds });
+  const container = await createHelper(docker, host, image, { purpose: run.purpose, cmd: run.cmd, binds: run.binds, mounts: run.mounts });
   const onAbort = (): void => {
     void container.kill().catch(() => undefined);
   };

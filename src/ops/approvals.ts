@@ -284,3 +284,22 @@ export async function submitOp<I extends z.ZodObject>(
   });
   return { kind: 'done', output: result.output, text: result.outputText ?? '', approval: result.record };
 }
+
+/**
+ * Runs an op on the caller's confirmation (a policy such as backup retention, or a test acting
+ * as an admin): the output, or approval_required naming the request when it is left pending.
+ */
+export async function runConfirmed<I extends z.ZodObject, O extends z.ZodType>(
+  deps: Deps,
+  op: Op<I, O>,
+  rawInput: unknown,
+  opts: SubmitOptions & { policy?: string },
+): Promise<z.output<O>> {
+  const r = await submitOp(deps, op as unknown as Op<I, z.ZodType>, rawInput, { ...opts, confirmed: true });
+  if (r.kind === 'pending') {
+    throw new OpsError('approval_required', `request ${r.approval.id} for ${op.verb} waits for an admin's approval`, {
+      hint: `An admin can run: storage-ops approve ${r.approval.id}`,
+    });
+  }
+  return r.output as z.output<O>;
+}

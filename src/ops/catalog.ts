@@ -6,18 +6,23 @@ import { OpsError } from '../errors.js';
 import { alertRules } from './alert-rules.js';
 import { approvalApprove, approvalDeny, approvalList } from './approval-ops.js';
 import { auditLog } from './audit-log.js';
+import { backupList } from './backup-list.js';
+import { backupPrune } from './backup-prune.js';
+import { backupVerify } from './backup-verify.js';
 import { diskReport } from './disk-report.js';
 import { driverConfig } from './driver-config.js';
 import { driverInspect } from './driver-inspect.js';
 import { hostsList } from './hosts-list.js';
 import type { Op } from './op.js';
+import { systemCleanup } from './system-cleanup.js';
+import { volumeBackup } from './volume-backup.js';
 import { volumeBenchmark } from './volume-benchmark.js';
 import { volumeCreate } from './volume-create.js';
 import { volumeInspect } from './volume-inspect.js';
 import { volumeList } from './volume-list.js';
 import { volumePrune } from './volume-prune.js';
 import { volumeRemove } from './volume-remove.js';
-import { systemCleanup } from './system-cleanup.js';
+import { volumeRestore } from './volume-restore.js';
 
 export const catalog: readonly Op[] = [
   hostsList,
@@ -29,6 +34,11 @@ export const catalog: readonly Op[] = [
   volumeInspect,
   volumeCreate,
   volumeBenchmark,
+  volumeBackup,
+  backupList,
+  backupVerify,
+  volumeRestore,
+  backupPrune,
   volumeRemove,
   volumePrune,
   systemCleanup,

@@ -26,6 +26,8 @@ export interface Progress {
   done?: number;
   total?: number;
   unit?: 'bytes' | 'items';
+  /** Units per second, when the op measures it (e.g. backup and restore throughput). */
+  rate?: number;
   message?: string;
 }
 

@@ -3,6 +3,7 @@
  * EnginePort over dockerode; unit tests implement it with plain objects. Shapes here are ours,
  * not Docker's wire format, so ops never see dockerode types.
  */
+import type { Readable } from 'node:stream';
 import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../logger.js';
 import type { StateStore } from '../state/state-store.js';
@@ -148,6 +149,21 @@ export interface FsUsage {
   availableBytes: number;
 }
 
+/** A volume's content as a tar stream read from the engine; close() removes the helper behind it. */
+export interface VolumeArchive {
+  /** Tar entries are "./", "./path", ... (like `tar -C /volume -c .`). */
+  stream: Readable;
+  close(): Promise<void>;
+}
+
+/** Owner, permission bits and mtime (seconds) of a volume's root directory. */
+export interface VolumeRootAttributes {
+  uid: number;
+  gid: number;
+  mode: number;
+  mtime: number;
+}
+
 export interface HelperCommand {
   /** Short word for the container name and label: df, bench, ... */
   purpose: string;
@@ -162,6 +178,9 @@ export interface HelperOutput {
   stdout: string;
   stderr: string;
 }
+
+/** What `docker exec` in a workload container gives back; the same shape as a helper run. */
+export type ExecResult = HelperOutput;
 
 export interface EnginePort {
   readonly host: HostRef;
@@ -186,6 +205,20 @@ export interface EnginePort {
   runHelperCommand(spec: HelperCommand): Promise<HelperOutput>;
   /** Usage of the filesystem holding `path` on the engine's host, read through a helper container. */
   filesystemUsage(path: string, signal?: AbortSignal): Promise<FsUsage>;
+  /** Streams a volume's content as tar through the archive API of a never-started helper container. */
+  exportVolume(name: string, signal?: AbortSignal): Promise<VolumeArchive>;
+  /** Extracts a tar stream into a volume through the archive API (owners, modes, times, links kept). */
+  importVolume(name: string, tar: Readable, signal?: AbortSignal): Promise<void>;
+  /** Deletes everything inside a volume; the volume itself stays. */
+  clearVolume(name: string, signal?: AbortSignal): Promise<void>;
+  /** Sets owner, mode and mtime of a volume's root directory (the archive API leaves the root as it is). */
+  setVolumeRoot(name: string, attrs: VolumeRootAttributes, signal?: AbortSignal): Promise<void>;
+  /** Stops a container (already stopped is fine); `timeoutSeconds` before it is killed. */
+  stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
+  /** Starts a container (already running is fine). */
+  startContainer(id: string): Promise<void>;
+  /** Runs a command in a running container (docker exec) and waits for it. */
+  execInContainer(id: string, cmd: string[], signal?: AbortSignal): Promise<ExecResult>;
 }
 
 export interface EngineDirectory {

@@ -3,6 +3,8 @@
  * Labels, Mountpoint, Options, Scope) plus its size and the containers using it.
  */
 import { z } from 'zod';
+import { listBackups } from '../backup/catalog.js';
+import { shortTime } from './backup-schemas.js';
 import { hostField, volumeName } from './common-inputs.js';
 import { formatBytes, table } from './format.js';
 import { defineOp } from './op.js';
@@ -18,7 +20,14 @@ export const volumeInspect = defineOp({
     name: volumeName.describe('volume name'),
     host: hostField,
   }),
-  output: VolumeInfoSchema.extend({ host: z.string(), status: z.record(z.string(), z.unknown()).nullable() }),
+  output: VolumeInfoSchema.extend({
+    host: z.string(),
+    status: z.record(z.string(), z.unknown()).nullable(),
+    lastBackup: z
+      .object({ id: z.string(), createdAt: z.string(), bytes: z.number(), verified: z.enum(['ok', 'checksum', 'failed', 'never']) })
+      .nullable()
+      .describe("the volume's newest backup in the catalog, null when it has none"),
+  }),
   cli: { positional: ['name'] },
   examples: ['db_data', 'db_data --host prod-1'],
   async run(deps, input) {
@@ -26,12 +35,15 @@ export const volumeInspect = defineOp({
     const v = await engine.inspectVolume(input.name);
     const [containers, sizes] = await Promise.all([engine.listContainers({ all: true }), volumeSizes(engine)]);
     const usedBy = usersByVolume(containers).get(v.name) ?? [];
+    const last = (await listBackups(deps, { volume: v.name, host: engine.host.name }))[0];
+    const verified: 'ok' | 'checksum' | 'failed' | 'never' = !last?.verification ? 'never' : !last.verification.ok ? 'failed' : last.verification.level === 'full' ? 'ok' : 'checksum';
     return {
       host: engine.host.name,
       ...v,
       size: sizes.size.get(v.name) ?? null,
       refCount: sizes.refCount.get(v.name) ?? usedBy.length,
       usedBy,
+      lastBackup: last ? { id: last.id, createdAt: last.createdAt, bytes: last.archive.bytes, verified } : null,
     };
   },
   render(o) {
@@ -48,6 +60,7 @@ export const volumeInspect = defineOp({
         ['Options', kv(o.options)],
         ['Size', formatBytes(o.size)],
         ['Links', String(o.refCount)],
+        ['Last backup', o.lastBackup ? `${o.lastBackup.id} (${shortTime(o.lastBackup.createdAt)}, ${formatBytes(o.lastBackup.bytes)}, verified: ${o.lastBackup.verified})` : 'none'],
       ]),
     ];
     if (o.usedBy.length) {

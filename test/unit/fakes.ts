@@ -3,6 +3,7 @@
  * state, and Deps around it with a temp data dir.
  */
 import { mkdtempSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load-config.js';
@@ -14,6 +15,7 @@ import type {
   EngineDirectory,
   EngineInfo,
   EnginePort,
+  ExecResult,
   FsUsage,
   HelperCommand,
   HelperOutput,
@@ -21,7 +23,9 @@ import type {
   NetworkSummary,
   SystemDf,
   VolumeDetail,
+  VolumeArchive,
   VolumeFilters,
+  VolumeRootAttributes,
   VolumeSpec,
 } from '../../src/ops/ports.js';
 import { StateStore } from '../../src/state/state-store.js';
@@ -57,6 +61,15 @@ export class FakeEngine implements EnginePort {
   calls: string[] = [];
   /** Names/ids whose removal fails with this error, to test partial failures. */
   failOn = new Map<string, Error>();
+  /** Volume content as tar bytes (see tar-builder.ts); a volume without an entry is empty. */
+  volumeTars = new Map<string, Buffer>();
+  volumeRoots = new Map<string, VolumeRootAttributes>();
+  /** Answers for execInContainer; the default is exit 0 with no output. */
+  onExec: (id: string, cmd: string[]) => ExecResult = () => ({ exitCode: 0, stdout: '', stderr: '' });
+  /** Makes a method throw (by name), e.g. faults.set('importVolume', new Error('boom')). */
+  faults = new Map<string, Error>();
+  /** Makes the export stream fail after this many bytes. */
+  exportFailsAfter: { bytes: number; error: Error } | null = null;
 
   constructor(readonly host = { name: 'fake', url: 'unix:///fake.sock' }) {}
 
@@ -140,7 +153,63 @@ export class FakeEngine implements EnginePort {
     if (this.fs instanceof Error) throw this.fs;
     return { ...this.fs, path };
   }
+  private fault(name: string): void {
+    const f = this.faults.get(name);
+    if (f) throw f;
+  }
+  async exportVolume(name: string): Promise<VolumeArchive> {
+    this.calls.push(`exportVolume:${name}`);
+    this.fault('exportVolume');
+    const data = this.volumeTars.get(name) ?? EMPTY_TAR;
+    const failure = this.exportFailsAfter;
+    const stream = failure
+      ? new Readable({
+          read() {
+            this.push(data.subarray(0, failure.bytes));
+            this.destroy(failure.error);
+          },
+        })
+      : Readable.from([data]);
+    return { stream, close: async () => void this.calls.push(`exportClosed:${name}`) };
+  }
+  async importVolume(name: string, tar: Readable): Promise<void> {
+    this.calls.push(`importVolume:${name}`);
+    const chunks: Buffer[] = [];
+    for await (const c of tar) chunks.push(c as Buffer);
+    this.fault('importVolume');
+    this.volumeTars.set(name, Buffer.concat(chunks));
+  }
+  async clearVolume(name: string): Promise<void> {
+    this.calls.push(`clearVolume:${name}`);
+    this.fault('clearVolume');
+    this.volumeTars.delete(name);
+  }
+  async setVolumeRoot(name: string, attrs: VolumeRootAttributes): Promise<void> {
+    this.calls.push(`setVolumeRoot:${name}`);
+    this.fault('setVolumeRoot');
+    this.volumeRoots.set(name, attrs);
+  }
+  async stopContainer(id: string): Promise<void> {
+    this.calls.push(`stopContainer:${id}`);
+    this.fault('stopContainer');
+    const c = this.containers.find((x) => x.id === id);
+    if (c) c.state = 'exited';
+  }
+  async startContainer(id: string): Promise<void> {
+    this.calls.push(`startContainer:${id}`);
+    this.fault('startContainer');
+    const c = this.containers.find((x) => x.id === id);
+    if (c) c.state = 'running';
+  }
+  async execInContainer(id: string, cmd: string[]): Promise<ExecResult> {
+    this.calls.push(`exec:${id}:${cmd.join(' ')}`);
+    this.fault('execInContainer');
+    return this.onExec(id, cmd);
+  }
 }
+
+/** An archive holding only the end-of-archive marker: an empty volume. */
+export const EMPTY_TAR = Buffer.alloc(1024);
 
 export class FakeDirectory implements EngineDirectory {
   constructor(readonly engines: FakeEngine[]) {}

@@ -1,0 +1,39 @@
+/**
+ * The age identity used to read encrypted backups (verify, restore): the file named by
+ * backup.identityFile or STORAGE_OPS_AGE_IDENTITY_FILE. Backing up needs no identity, only the
+ * public recipients. The key material is registered as a secret the moment it is read, so it
+ * is masked in every log line, error and audit entry, and never appears in messages here.
+ */
+import { readFile } from 'node:fs/promises';
+import { OpsError } from '../errors.js';
+import type { Deps } from '../ops/ports.js';
+import { registerSecret } from '../redact.js';
+import { parseIdentities, type AgeIdentity } from './age.js';
+
+/** The configured identities, or null when none is configured. */
+export async function loadIdentities(deps: Pick<Deps, 'config'>): Promise<AgeIdentity[] | null> {
+  const path = deps.config.backup.identityFile;
+  if (!path) return null;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new OpsError('config', `cannot read the age identity file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, {
+      hint: 'Check backup.identityFile / STORAGE_OPS_AGE_IDENTITY_FILE and that this user can read the file',
+    });
+  }
+  for (const line of text.split(/\r?\n/)) {
+    const l = line.trim();
+    if (l && !l.startsWith('#')) {
+      registerSecret(l);
+      registerSecret(l.toLowerCase());
+    }
+  }
+  return parseIdentities(text, path);
+}
+
+export function identityMissing(id: string, what: string): OpsError {
+  return new OpsError('config', `backup ${id} is encrypted and no age identity is configured, so it cannot be ${what}`, {
+    hint: 'Set backup.identityFile (or STORAGE_OPS_AGE_IDENTITY_FILE) to the key file made by age-keygen',
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Progress for long byte streams: a pass-through that counts bytes and reports done, total and
+ * rate through the op's progress callback, at most a few times a second plus once at the end.
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import { formatBytes } from '../ops/format.js';
+import type { Progress } from '../ops/op.js';
+
+const EVERY_MS = 250;
+
+export class ProgressMeter extends Transform {
+  done = 0;
+  /** Expected bytes; may be set later (an estimate arrives while the stream already runs). */
+  total: number | undefined;
+  private readonly started = performance.now();
+  private last = 0;
+
+  constructor(
+    private readonly phase: string,
+    private readonly report: (p: Progress) => void,
+    total?: number,
+  ) {
+    super({ highWaterMark: 1 << 18 });
+    this.total = total;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.count(chunk.length);
+    cb(null, chunk);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    this.emitProgress();
+    cb();
+  }
+
+  /** Counts bytes seen elsewhere (when another stage observes the stream for this meter). */
+  count(bytes: number): void {
+    this.done += bytes;
+    const now = performance.now();
+    if (now - this.last >= EVERY_MS) {
+      this.last = now;
+      this.emitProgress();
+    }
+  }
+
+  /** Reports the final figures (for a meter used through count()). */
+  finish(): void {
+    this.emitProgress();
+  }
+
+  /** Bytes per second so far. */
+  rate(): number {
+    const s = (performance.now() - this.started) / 1000;
+    return s > 0 ? Math.round(this.done / s) : 0;
+  }
+
+  private emitProgress(): void {
+    const rate = this.rate();
+    // An estimated total can be exceeded (tar headers); never report more done than total.
+    const total = this.total !== undefined ? Math.max(this.total, this.done) : undefined;
+    this.report({
+      phase: this.phase,
+      done: this.done,
+      total,
+      unit: 'bytes',
+      rate,
+      message: `${formatBytes(this.done)}${total !== undefined ? ` of ${formatBytes(total)}` : ''} at ${formatBytes(rate)}/s`,
+    });
+  }
+}
