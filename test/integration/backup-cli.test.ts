@@ -27,6 +27,7 @@ describeDocker('backup commands in the CLI', () => {
   });
 
   afterAll(async () => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     if (!engine) return;
     for (const v of [vol, copy]) await docker(engine, 'volume', 'rm', '-f', v).catch(() => undefined);
   });

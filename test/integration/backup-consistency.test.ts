@@ -5,7 +5,7 @@
  * in the container; a failing pre command aborts before anything is stopped or written.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -64,10 +64,14 @@ describeDocker('consistent backups', () => {
   });
 
   afterAll(async () => {
+    if (deps) rmSync(deps.dataDir, { recursive: true, force: true });
     if (!engine) return;
     await docker(engine, 'rm', '-f', app, idle, other, failing).catch(() => undefined);
     await docker(engine, 'volume', 'rm', '-f', vol, otherVol).catch(() => undefined);
-    if (tmpfs) execFileSync('umount', [tmpfs]);
+    if (tmpfs) {
+      execFileSync('umount', [tmpfs]);
+      rmSync(tmpfs, { recursive: true, force: true });
+    }
   });
 
   const startedAt = async (name: string): Promise<string> => (await docker(engine, 'inspect', '--format', '{{.State.StartedAt}}', name)).trim();
@@ -114,6 +118,7 @@ describeDocker('consistent backups', () => {
     expect((await full.state.read()).backups ?? []).toEqual([]);
     expect(await status(app)).toBe('running');
     expect(inOrder(await events(since, app), ['die', 'start'])).toBe(true);
+    rmSync(full.dataDir, { recursive: true, force: true });
   });
 
   it('a failing pre-backup command aborts before anything is stopped or written', async () => {
@@ -127,5 +132,6 @@ describeDocker('consistent backups', () => {
     expect(await status(app)).toBe('running');
     expect(existsSync(join(fresh.dataDir, 'backups')) ? readdirSync(join(fresh.dataDir, 'backups')) : []).toEqual([]);
     await docker(engine, 'rm', '-f', failing);
+    rmSync(fresh.dataDir, { recursive: true, force: true });
   });
 });

@@ -6,7 +6,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { OpsError } from '../../src/errors.js';
@@ -59,6 +59,7 @@ describeDocker('the engine dies in the middle of a backup', () => {
   });
 
   afterAll(async () => {
+    if (deps) rmSync(deps.dataDir, { recursive: true, force: true });
     if (!engine) return;
     // dockerd was killed; its containerd lives on until told otherwise.
     const containerdPid = join(engine.dir, 'exec', 'containerd', 'containerd.pid');
@@ -107,10 +108,16 @@ describeDocker('damaged archives, failed restores, cancellation and busy volumes
   const source = uniqueName('fl_src');
   const target = uniqueName('fl_dst');
   const big = uniqueName('fl_big');
+  const dataDirs: string[] = [];
+  const freshDeps = async (): Promise<Deps> => {
+    const d = await makeDeps([engine]);
+    dataDirs.push(d.dataDir);
+    return d;
+  };
 
   beforeAll(async () => {
     engine = engineByDriver('overlay2');
-    deps = await makeDeps([engine]);
+    deps = await freshDeps();
     for (const v of [source, target, big]) await docker(engine, 'volume', 'create', v);
     await populate(engine, source);
     await docker(engine, 'run', '--rm', '--network', 'none', '-v', `${target}:/v`, HELPER_TAG, 'sh', '-c', 'echo keep me > /v/precious && mkdir /v/d && echo too > /v/d/also && chown 7:7 /v/precious');
@@ -118,6 +125,7 @@ describeDocker('damaged archives, failed restores, cancellation and busy volumes
   });
 
   afterAll(async () => {
+    for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
     if (!engine) return;
     for (const v of [source, target, big]) await docker(engine, 'volume', 'rm', '-f', v).catch(() => undefined);
   });
@@ -160,7 +168,7 @@ describeDocker('damaged archives, failed restores, cancellation and busy volumes
   });
 
   it('cancelling a backup leaves no partial file and no catalog entry', async () => {
-    const fresh = await makeDeps([engine]);
+    const fresh = await freshDeps();
     const controller = new AbortController();
     const e = await failure(runOp(fresh, volumeBackup, { volumes: [big] }, { actor, signal: controller.signal, onProgress: (p) => (p.done ?? 0) > 16 << 20 && controller.abort() }));
     expect(e.code).toBe('cancelled');
@@ -170,7 +178,7 @@ describeDocker('damaged archives, failed restores, cancellation and busy volumes
   });
 
   it('one backup per volume at a time, also across processes', async () => {
-    const shared = await makeDeps([engine]);
+    const shared = await freshDeps();
     let started!: () => void;
     const running = new Promise<void>((r) => (started = r));
     const first = runOp(shared, volumeBackup, { volumes: [big], prune: false }, { actor, onProgress: () => started() });

@@ -6,7 +6,7 @@
  * age -d; a restore onto another engine (migration) works the same.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -22,10 +22,15 @@ import { allocatedBytes, mountpoint, populate, treeOf } from './backup-helpers.j
 
 const actor = { id: 'test:integration', source: 'test' as const };
 
-function extractWithTar(archive: string, pipeThrough: string): string {
+/** Extracts an archive with GNU tar into a temporary directory, describes the tree, removes it. */
+async function extractedTree(archive: string, pipeThrough: string): Promise<Awaited<ReturnType<typeof treeOf>>> {
   const dir = mkdtempSync(join(tmpdir(), 'so-tarx-'));
-  execFileSync('sh', ['-c', `cat '${archive}' | ${pipeThrough} | tar -x --numeric-owner -p -C '${dir}'`]);
-  return dir;
+  try {
+    execFileSync('sh', ['-c', `cat '${archive}' | ${pipeThrough} | tar -x --numeric-owner -p -C '${dir}'`]);
+    return await treeOf(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describeDocker.each(['overlay2', 'vfs', 'btrfs'])('backup round trip on %s', (driver) => {
@@ -42,6 +47,7 @@ describeDocker.each(['overlay2', 'vfs', 'btrfs'])('backup round trip on %s', (dr
   });
 
   afterAll(async () => {
+    if (deps) rmSync(deps.dataDir, { recursive: true, force: true });
     if (!engine) return;
     for (const v of [source, restored]) await docker(engine, 'volume', 'rm', '-f', v).catch(() => undefined);
   });
@@ -75,7 +81,7 @@ describeDocker.each(['overlay2', 'vfs', 'btrfs'])('backup round trip on %s', (dr
     expect(await allocatedBytes(join(await mountpoint(engine, restored), 'sparse.img'))).toBeGreaterThan(0);
 
     // Standard tar: GNU tar extracts the archive after zstd -d, and the tree is the same.
-    expect(await treeOf(extractWithTar(b.path, 'zstd -d -c'))).toEqual(before);
+    expect(await extractedTree(b.path, 'zstd -d -c')).toEqual(before);
   });
 
   it('gzip and uncompressed archives are plain tar too', async () => {
@@ -83,7 +89,7 @@ describeDocker.each(['overlay2', 'vfs', 'btrfs'])('backup round trip on %s', (dr
     for (const [compression, filter, ext] of [['gzip', 'gunzip -c', '.tar.gz'], ['none', 'cat', '.tar']] as const) {
       const { backups } = await runOp(deps, volumeBackup, { volumes: [source], compression, prune: false }, { actor });
       expect(backups[0]!.file.endsWith(ext)).toBe(true);
-      expect(await treeOf(extractWithTar(backups[0]!.path, filter))).toEqual(before);
+      expect(await extractedTree(backups[0]!.path, filter)).toEqual(before);
     }
   });
 });
@@ -109,6 +115,8 @@ describeDocker('encrypted backups and migration between engines', () => {
   });
 
   afterAll(async () => {
+    if (deps) rmSync(deps.dataDir, { recursive: true, force: true });
+    if (!a || !b) return;
     await docker(a, 'volume', 'rm', '-f', source).catch(() => undefined);
     await docker(b, 'volume', 'rm', '-f', target).catch(() => undefined);
   });
@@ -118,7 +126,7 @@ describeDocker('encrypted backups and migration between engines', () => {
     const { backups } = await runOp(deps, volumeBackup, { volumes: [source], encrypt: true, host: a.name }, { actor });
     const bk = backups[0]!;
     expect(bk.file).toBe(`${bk.id}.tar.zst.age`);
-    expect(await treeOf(extractWithTar(bk.path, `age -d -i '${keyFile}' | zstd -d -c`))).toEqual(before);
+    expect(await extractedTree(bk.path, `age -d -i '${keyFile}' | zstd -d -c`)).toEqual(before);
 
     const out = await runConfirmed(deps, volumeRestore, { backupId: bk.id, target, host: b.name, create: true }, { actor });
     expect(out).toMatchObject({ host: b.name, source: { host: a.name, volume: source }, created: true });
