@@ -15,7 +15,6 @@ import { renderApproval } from '../ops/approval-ops.js';
 import { previewOp, submitOp } from '../ops/approvals.js';
 import { renderPreview } from '../ops/preview-text.js';
 import { redactText } from '../redact.js';
-import { startService } from '../serve/serve.js';
 import { commandHelp, extractReference, generalHelp, markdownReference } from './help-text.js';
 import { parseOpArgs } from './parse-args.js';
 
@@ -98,6 +97,8 @@ async function main(argv: string[]): Promise<number> {
     const log = createLogger();
     const { deps, configSource } = await bootstrap({ log });
     log.info('storage-ops starting', { config: configSource, dataDir: deps.dataDir, helperImage: deps.config.helperImage });
+    // Loaded only here: one-shot commands (a backup, say) should not carry the service's modules.
+    const { startService } = await import('../serve/serve.js');
     const service = await startService(deps, process.env, log);
     await new Promise<void>((resolve) => {
       const stop = (signal: string): void => {
