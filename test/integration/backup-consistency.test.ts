@@ -15,6 +15,7 @@ import { runOp } from '../../src/ops/run-op.js';
 import { volumeBackup } from '../../src/ops/volume-backup.js';
 import { docker } from '../harness/docker-cli.js';
 import { describeDocker, engineByDriver, HELPER_TAG, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
+import { failure } from '../harness/expect-failure.js';
 
 const actor = { id: 'test:integration', source: 'test' as const };
 
@@ -25,15 +26,6 @@ function inOrder(seen: string[], expected: string[]): boolean {
   return i === expected.length;
 }
 
-async function failure(p: Promise<unknown>): Promise<OpsError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof OpsError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describeDocker('consistent backups', () => {
   let engine: TestEngine;

@@ -22,19 +22,11 @@ import { CLI_MAIN, docker } from '../harness/docker-cli.js';
 import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
 import { importHelperImage, startPrivateEngine, type PrivateEngine } from '../harness/private-engine.js';
 import { mountpoint, populate, treeOf } from './backup-helpers.js';
+import { failure } from '../harness/expect-failure.js';
 
 const actor = { id: 'test:integration', source: 'test' as const };
 const execFileAsync = promisify(execFile);
 
-async function failure(p: Promise<unknown>): Promise<OpsError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof OpsError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function storeFiles(deps: Deps): string[] {
   const dir = join(deps.dataDir, 'backups');

@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { AgeDecryptStream, AgeEncryptStream, bech32Decode, bech32Encode, generateIdentity, parseIdentities, parseRecipient } from '../../src/backup/age.js';
 import { OpsError } from '../../src/errors.js';
+import { failure as errorOf } from '../harness/expect-failure.js';
 
 async function collect(src: Buffer, transform: NodeJS.ReadWriteStream): Promise<Buffer> {
   const out: Buffer[] = [];
@@ -40,14 +41,6 @@ async function decrypt(cipher: Buffer, identities = ids): Promise<Buffer> {
   return collect(cipher, new AgeDecryptStream(identities));
 }
 
-async function errorOf(p: Promise<unknown>): Promise<OpsError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as OpsError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('age v1 X25519', () => {
   it('derives the recipient the spec gives for its example identity', () => {

@@ -7,6 +7,7 @@ import { systemCleanup } from '../../src/ops/system-cleanup.js';
 import { StateStore } from '../../src/state/state-store.js';
 import type { Actor } from '../../src/ops/op.js';
 import { FakeEngine, fakeContainer, fakeDeps, fakeVolume } from './fakes.js';
+import { failure as errorOf } from '../harness/expect-failure.js';
 
 const ANON = (n: number): string => String(n).repeat(64).slice(0, 64).replace(/[^0-9]/g, 'a');
 const alice: Actor = { id: 'slack:UALICE', source: 'slack', display: 'alice' };
@@ -15,14 +16,6 @@ const carol: Actor = { id: 'slack:UCAROL', source: 'slack', display: 'carol' };
 const viewer: Actor = { id: 'slack:UVIEW', source: 'slack' };
 const access = { access: { admins: ['slack:UBOB', 'slack-group:SADMINS'], operators: ['slack:UALICE'] } };
 
-async function errorOf(p: Promise<unknown>): Promise<OpsError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as OpsError;
-  }
-  throw new Error('expected a rejection');
-}
 
 function engineWith(): FakeEngine {
   const e = new FakeEngine();

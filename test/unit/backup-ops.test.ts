@@ -28,6 +28,7 @@ import { volumeRestore } from '../../src/ops/volume-restore.js';
 import { clearRegisteredSecrets } from '../../src/redact.js';
 import { FakeEngine, fakeDeps, testActor } from './fakes.js';
 import { buildTar } from './tar-builder.js';
+import { failure } from '../harness/expect-failure.js';
 
 const actor = testActor;
 const DB_TAR = buildTar(
@@ -49,15 +50,6 @@ function container(id: string, name: string, state: string, vol: string, labels:
   return { id, name, image: 'img', imageId: 'sha256:img', created: '2026-01-01T00:00:00Z', state, status: state, labels, mounts: [{ type: 'volume', name: vol, source: '', destination: '/data', readOnly: false }] };
 }
 
-async function failure(p: Promise<unknown>): Promise<OpsError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof OpsError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 function storeFiles(deps: Deps): string[] {
   try {

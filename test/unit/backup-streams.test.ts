@@ -14,6 +14,7 @@ import { AtomicFileWriter, NameTakenError } from '../../src/backup/atomic-file.j
 import { compressStream, decompressStream, ProcessStream, zstdThreadArgs } from '../../src/backup/compression.js';
 import { rootEntryTar } from '../../src/engine/volume-archive.js';
 import { OpsError } from '../../src/errors.js';
+import { failure } from '../harness/expect-failure.js';
 
 async function through(data: Buffer, stream: NodeJS.ReadWriteStream): Promise<Buffer> {
   const out: Buffer[] = [];
@@ -30,14 +31,6 @@ async function through(data: Buffer, stream: NodeJS.ReadWriteStream): Promise<Bu
   return Buffer.concat(out);
 }
 
-async function failure(p: Promise<unknown>): Promise<OpsError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as OpsError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('compression streams', () => {
   const data = Buffer.from('storage-ops '.repeat(200_000));
