@@ -35,3 +35,15 @@ export function cli(args: string[], env: NodeJS.ProcessEnv): CliResult {
 }
 
 export const CLI_MAIN = MAIN;
+
+/** Bad-input cases: each must exit with its code, print nothing on stdout and one matching line on stderr. */
+export function expectOneLineErrors(cases: Array<[string[], number, RegExp]>, env: NodeJS.ProcessEnv, check: (what: string, actual: unknown) => { toBe(v: unknown): void; toHaveLength(n: number): void; toMatch(r: RegExp): void }): void {
+  for (const [args, code, pattern] of cases) {
+    const r = cli(args, env);
+    const what = args.join(' ');
+    check(what, r.code).toBe(code);
+    check(what, r.stdout).toBe('');
+    check(what, r.stderr.trim().split('\n')).toHaveLength(1);
+    check(what, r.stderr).toMatch(pattern);
+  }
+}

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cli, docker } from '../harness/docker-cli.js';
+import { cli, expectOneLineErrors, docker } from '../harness/docker-cli.js';
 import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, uniqueName, type TestEngine } from '../harness/engines.js';
 
 describeDocker('backup commands in the CLI', () => {
@@ -104,12 +104,6 @@ describeDocker('backup commands in the CLI', () => {
       [['backup', vol, '--encrypt'], 1, /^error: cannot encrypt the backup of .*: no recipients are configured/],
       [['restore', `${vol}_20000101_000000`, copy, '--host', 'nope', '--yes'], 1, /^error: no backup/],
     ];
-    for (const [args, code, pattern] of cases) {
-      const r = cli(args, env);
-      expect(r.code, args.join(' ')).toBe(code);
-      expect(r.stdout, args.join(' ')).toBe('');
-      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
-      expect(r.stderr, args.join(' ')).toMatch(pattern);
-    }
+    expectOneLineErrors(cases, env, (what, actual) => expect(actual, what));
   });
 });

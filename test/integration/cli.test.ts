@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CLI_MAIN, cli, docker } from '../harness/docker-cli.js';
+import { CLI_MAIN, cli, expectOneLineErrors, docker } from '../harness/docker-cli.js';
 import { cliEnv, describeDocker, engineByDriver, uniqueName, type TestEngine } from '../harness/engines.js';
 
 describeDocker('storage-ops CLI', () => {
@@ -72,13 +72,7 @@ describeDocker('storage-ops CLI', () => {
       [['volumes', '--colour', 'red'], 2, /^error: volumes: unknown option --colour/],
       [['frobnicate'], 2, /^error: unknown command "frobnicate"/],
     ];
-    for (const [args, code, pattern] of cases) {
-      const r = cli(args, env);
-      expect(r.code, args.join(' ')).toBe(code);
-      expect(r.stdout, args.join(' ')).toBe('');
-      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
-      expect(r.stderr, args.join(' ')).toMatch(pattern);
-    }
+    expectOneLineErrors(cases, env, (what, actual) => expect(actual, what));
     expect(await volumeNames()).toEqual(before);
   });
 
