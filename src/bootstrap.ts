@@ -4,8 +4,9 @@
  */
 import { loadConfig } from './config/load-config.js';
 import { DockerEngineDirectory } from './engine/engine-directory.js';
-import { createLogger, type Logger } from './logger.js';
-import type { Deps } from './ops/ports.js';
+import { createLogger, type Logger } from './core/logger.js';
+import type { Deps } from './core/ports.js';
+import { opRegistry } from './ops/catalog.js';
 import { StateStore } from './state/state-store.js';
 
 export interface Bootstrapped {
@@ -22,6 +23,7 @@ export async function bootstrap(opts: { env?: NodeJS.ProcessEnv; log?: Logger } 
     dataDir,
     state,
     engines: new DockerEngineDirectory(config),
+    ops: opRegistry,
     log: opts.log ?? createLogger(),
     now: () => new Date(),
   };

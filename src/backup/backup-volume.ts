@@ -9,9 +9,9 @@
 import { readFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OpsError, toOpsError } from '../errors.js';
-import type { Progress } from '../ops/op.js';
-import type { ContainerSummary, Deps, EnginePort, VolumeDetail } from '../ops/ports.js';
+import { OpsError, toOpsError } from '../core/errors.js';
+import type { Progress } from '../core/op.js';
+import type { ContainerSummary, Deps, EnginePort, VolumeDetail } from '../core/ports.js';
 import { MANIFEST_FORMAT, type BackupManifest } from '../state/backup-record.js';
 import { AgeEncryptStream } from './age.js';
 import { AtomicFileWriter, fsyncDir, NameTakenError } from './atomic-file.js';

@@ -3,8 +3,8 @@
  * manifest). It is a fast index, not the truth: every record also lives as a sidecar manifest in
  * the store, and rebuildCatalog() recreates the collection from those.
  */
-import { OpsError } from '../errors.js';
-import type { Deps } from '../ops/ports.js';
+import { OpsError } from '../core/errors.js';
+import type { Deps } from '../core/ports.js';
 import { BackupRecordSchema, type BackupRecord } from '../state/backup-record.js';
 import type { StateData } from '../state/state-store.js';
 import { assertBackupId, readManifest, scanStore, storeDir, type StoreScan } from './store.js';

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Duplex, PassThrough } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
-import { OpsError } from '../errors.js';
+import { OpsError } from '../core/errors.js';
 
 export type Compression = 'zstd' | 'gzip' | 'none';
 

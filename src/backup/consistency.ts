@@ -11,8 +11,8 @@
  * - `storage-ops.backup-post=<command>`: run after the archive (and after restarting); a failure
  *   is reported as a warning.
  */
-import { OpsError, toOpsError } from '../errors.js';
-import type { ContainerSummary, EnginePort, VolumeDetail } from '../ops/ports.js';
+import { OpsError, toOpsError } from '../core/errors.js';
+import type { ContainerSummary, EnginePort, VolumeDetail } from '../core/ports.js';
 import type { z } from 'zod';
 import type { HookRunSchema } from '../state/backup-record.js';
 

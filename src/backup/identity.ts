@@ -5,9 +5,9 @@
  * is masked in every log line, error and audit entry, and never appears in messages here.
  */
 import { readFile } from 'node:fs/promises';
-import { OpsError } from '../errors.js';
-import type { Deps } from '../ops/ports.js';
-import { registerSecret } from '../redact.js';
+import { OpsError } from '../core/errors.js';
+import type { Deps } from '../core/ports.js';
+import { registerSecret } from '../core/redact.js';
 import { parseIdentities, type AgeIdentity } from './age.js';
 
 /** The configured identities, or null when none is configured. */

@@ -7,8 +7,8 @@
 import { hostname } from 'node:os';
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OpsError } from '../errors.js';
-import type { Deps } from '../ops/ports.js';
+import { OpsError } from '../core/errors.js';
+import type { Deps } from '../core/ports.js';
 
 export interface LockInfo {
   pid: number;

@@ -3,8 +3,8 @@
  * rate through the op's progress callback, at most a few times a second plus once at the end.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { formatBytes } from '../ops/format.js';
-import type { Progress } from '../ops/op.js';
+import { formatBytes } from '../core/format.js';
+import type { Progress } from '../core/op.js';
 
 const EVERY_MS = 250;
 

@@ -5,9 +5,9 @@
  * archive at the end. Also answers whether a volume holds anything, without reading it all.
  */
 import { PassThrough } from 'node:stream';
-import { OpsError } from '../errors.js';
-import type { Progress } from '../ops/op.js';
-import type { EnginePort } from '../ops/ports.js';
+import { OpsError } from '../core/errors.js';
+import type { Progress } from '../core/op.js';
+import type { EnginePort } from '../core/ports.js';
 import type { BackupManifest } from '../state/backup-record.js';
 import type { AgeIdentity } from './age.js';
 import { ProgressMeter } from './progress.js';

@@ -5,7 +5,7 @@
  */
 import type { Stream } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { OpsError } from '../errors.js';
+import { OpsError } from '../core/errors.js';
 
 export interface Stage {
   name: string;

@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { OpsError } from '../errors.js';
-import type { Deps } from '../ops/ports.js';
+import { OpsError } from '../core/errors.js';
+import type { Deps } from '../core/ports.js';
 import { BACKUP_ID_PATTERN, BackupManifestSchema, type BackupManifest } from '../state/backup-record.js';
 import { replaceFile, writeNewFile } from './atomic-file.js';
 

@@ -5,7 +5,7 @@
  * hold; verify and restore use it to prove an archive reads end to end and matches its manifest.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { OpsError } from '../errors.js';
+import { OpsError } from '../core/errors.js';
 
 const BLOCK = 512;
 const MAX_META = 1 << 20;

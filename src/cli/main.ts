@@ -7,16 +7,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { bootstrap } from '../bootstrap.js';
-import { exitCodeFor, OpsError, toOpsError } from '../errors.js';
-import { createLogger, silentLogger } from '../logger.js';
-import { findOp, requireOp } from '../ops/catalog.js';
-import type { Actor, Progress } from '../ops/op.js';
-import { renderApproval } from '../ops/approval-ops.js';
-import { previewOp, submitOp } from '../ops/approvals.js';
-import { renderPreview } from '../ops/preview-text.js';
-import { redactText } from '../redact.js';
-import { commandHelp, extractReference, generalHelp, markdownReference } from './help-text.js';
-import { parseOpArgs } from './parse-args.js';
+import { exitCodeFor, OpsError, toOpsError } from '../core/errors.js';
+import { createLogger, silentLogger } from '../core/logger.js';
+import { catalog, findOp, requireOp } from '../ops/catalog.js';
+import type { Actor, Progress } from '../core/op.js';
+import { renderApproval } from '../ops/governance/approval-shared.js';
+import { previewOp, submitOp } from '../core/approvals.js';
+import { renderPreview } from '../core/preview-text.js';
+import { redactText } from '../core/redact.js';
+import { commandHelp, extractReference, generalHelp, markdownReference } from '../core/words/help-text.js';
+import { parseOpArgs } from '../core/words/parse-words.js';
 
 interface GlobalFlags {
   json: boolean;
@@ -68,11 +68,11 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...args] = rest;
   if (!command || command === 'help') {
     const topic = args[0];
-    process.stdout.write((topic ? commandHelp(requireOp(topic)) : generalHelp()) + '\n');
+    process.stdout.write((topic ? commandHelp(requireOp(topic)) : generalHelp(catalog)) + '\n');
     return 0;
   }
   if (command === 'docs') {
-    const ref = markdownReference();
+    const ref = markdownReference(catalog);
     const checkIdx = args.indexOf('--check');
     const writeIdx = args.indexOf('--write');
     if (checkIdx >= 0 || writeIdx >= 0) {

@@ -3,8 +3,8 @@
  * compressed and encrypted, and how long they are kept. Strict, like the rest of the file.
  */
 import { z } from 'zod';
-import { isRecipient } from '../backup/age.js';
-import { VOLUME_NAME_PATTERN } from '../ops/common-inputs.js';
+import { isRecipient } from './age-recipient.js';
+import { VOLUME_NAME_PATTERN } from '../core/names.js';
 
 export const RetentionRuleSchema = z.strictObject({
   days: z.number().int().min(1).nullable().optional().describe('keep backups younger than this many days'),

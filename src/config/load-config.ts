@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { OpsError } from '../errors.js';
+import { OpsError } from '../core/errors.js';
 import { ConfigSchema, type Config, type HostConfig } from './config-schema.js';
 
 export interface LoadedConfig {

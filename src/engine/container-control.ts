@@ -4,8 +4,8 @@
  */
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
-import { OpsError } from '../errors.js';
-import type { ExecResult, HostRef } from '../ops/ports.js';
+import { OpsError } from '../core/errors.js';
+import type { ExecResult, HostRef } from '../core/ports.js';
 import { demuxDockerLog } from './docker-log.js';
 import { engineError } from './engine-errors.js';
 

@@ -4,7 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
-import { OpsError } from '../errors.js';
+import { OpsError } from '../core/errors.js';
 import type {
   ContainerSummary,
   EngineInfo,
@@ -22,7 +22,7 @@ import type {
   VolumeFilters,
   VolumeRootAttributes,
   VolumeSpec,
-} from '../ops/ports.js';
+} from '../core/ports.js';
 import { execInContainer, startContainer, stopContainer } from './container-control.js';
 import { engineError } from './engine-errors.js';
 import { runHelper } from './helper-container.js';

@@ -4,8 +4,8 @@
  */
 import Docker from 'dockerode';
 import type { Config, HostConfig } from '../config/config-schema.js';
-import { OpsError } from '../errors.js';
-import type { EngineDirectory, HostRef } from '../ops/ports.js';
+import { OpsError } from '../core/errors.js';
+import type { EngineDirectory, HostRef } from '../core/ports.js';
 import { DockerEngine } from './docker-engine.js';
 import { dockerOptionsFor } from './engine-url.js';
 

@@ -2,8 +2,8 @@
  * Translates dockerode and socket errors into OpsErrors that say which engine failed, why, and
  * what to try, so no adapter ever shows "(HTTP code 500) unexpected".
  */
-import { OpsError } from '../errors.js';
-import type { HostRef } from '../ops/ports.js';
+import { OpsError } from '../core/errors.js';
+import type { HostRef } from '../core/ports.js';
 
 interface DockerodeError {
   statusCode?: number;

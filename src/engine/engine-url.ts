@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import type { HostConfig } from '../config/config-schema.js';
-import { OpsError } from '../errors.js';
+import { OpsError } from '../core/errors.js';
 
 export function dockerOptionsFor(host: HostConfig): Docker.DockerOptions {
   let url: URL;

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
-import { OpsError } from '../errors.js';
-import type { HostRef } from '../ops/ports.js';
+import { OpsError } from '../core/errors.js';
+import type { HostRef } from '../core/ports.js';
 import { demuxDockerLog } from './docker-log.js';
 import { engineError, engineMessage } from './engine-errors.js';
 

@@ -7,8 +7,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { OpsError } from '../errors.js';
-import type { HostRef, VolumeArchive, VolumeRootAttributes } from '../ops/ports.js';
+import { OpsError } from '../core/errors.js';
+import type { HostRef, VolumeArchive, VolumeRootAttributes } from '../core/ports.js';
 import { engineError } from './engine-errors.js';
 import { createHelper, removeQuietly, runHelper } from './helper-container.js';
 

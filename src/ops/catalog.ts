@@ -2,27 +2,30 @@
  * The operation catalog: every op, once. Adapters loop over this list; help text, the Slack
  * usage hint, MCP tools and the README's reference are generated from it.
  */
-import { OpsError } from '../errors.js';
-import { alertRules } from './alert-rules.js';
-import { approvalApprove, approvalDeny, approvalList } from './approval-ops.js';
-import { auditLog } from './audit-log.js';
-import { backupList } from './backup-list.js';
-import { backupPrune } from './backup-prune.js';
-import { backupVerify } from './backup-verify.js';
-import { diskReport } from './disk-report.js';
-import { driverConfig } from './driver-config.js';
-import { driverInspect } from './driver-inspect.js';
-import { hostsList } from './hosts-list.js';
-import type { Op } from './op.js';
-import { systemCleanup } from './system-cleanup.js';
-import { volumeBackup } from './volume-backup.js';
-import { volumeBenchmark } from './volume-benchmark.js';
-import { volumeCreate } from './volume-create.js';
-import { volumeInspect } from './volume-inspect.js';
-import { volumeList } from './volume-list.js';
-import { volumePrune } from './volume-prune.js';
-import { volumeRemove } from './volume-remove.js';
-import { volumeRestore } from './volume-restore.js';
+import { OpsError } from '../core/errors.js';
+import { alertRules } from './system/alert-rules.js';
+import { approvalApprove } from './governance/approval-approve.js';
+import { approvalDeny } from './governance/approval-deny.js';
+import { approvalList } from './governance/approval-list.js';
+import { auditLog } from './governance/audit-log.js';
+import { backupList } from './backups/backup-list.js';
+import { backupPrune } from './backups/backup-prune.js';
+import { backupVerify } from './backups/backup-verify.js';
+import { diskReport } from './system/disk-report.js';
+import { driverConfig } from './driver/driver-config.js';
+import { driverInspect } from './driver/driver-inspect.js';
+import { hostsList } from './system/hosts-list.js';
+import type { Op } from '../core/op.js';
+import type { OpRegistry } from '../core/ports.js';
+import { systemCleanup } from './system/system-cleanup.js';
+import { volumeBackup } from './backups/volume-backup.js';
+import { volumeBenchmark } from './volumes/volume-benchmark.js';
+import { volumeCreate } from './volumes/volume-create.js';
+import { volumeInspect } from './volumes/volume-inspect.js';
+import { volumeList } from './volumes/volume-list.js';
+import { volumePrune } from './volumes/volume-prune.js';
+import { volumeRemove } from './volumes/volume-remove.js';
+import { volumeRestore } from './backups/volume-restore.js';
 
 export const catalog: readonly Op[] = [
   hostsList,
@@ -62,3 +65,6 @@ export function requireOp(word: string): Op {
   }
   return op;
 }
+
+/** The catalog as the kernel's registry port. */
+export const opRegistry: OpRegistry = { find: findOp, all: () => catalog };

@@ -2,10 +2,10 @@
  * `storage-ops serve`: the long-lived process. Starts the HTTP listener (/healthz, /metrics; MCP
  * joins it), logs which parts are enabled, and stops cleanly on SIGTERM/SIGINT.
  */
-import { OpsError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { Deps } from '../ops/ports.js';
-import { createMetricsCollector } from '../ops/metrics.js';
+import { OpsError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { Deps } from '../core/ports.js';
+import { createMetricsCollector } from '../ops/system/metrics.js';
 import { startHttpServer, type HttpServer } from './http-server.js';
 
 export interface RunningService {

@@ -5,7 +5,7 @@
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { OpsError } from '../errors.js';
+import { OpsError } from '../core/errors.js';
 
 export class DurableJsonFile<T> implements Adapter<T> {
   constructor(readonly path: string) {}

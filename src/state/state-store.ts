@@ -7,18 +7,11 @@
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { OpsError } from '../errors.js';
+import { OpsError } from '../core/errors.js';
 import { DurableJsonFile } from './durable-json-file.js';
-import type { ApprovalRecord } from './approval-record.js';
-import type { AuditEntry } from './audit-entry.js';
+import type { StateData, StatePort } from '../core/ports.js';
 
-export interface StateData {
-  version: 1;
-  audit: AuditEntry[];
-  approvals?: ApprovalRecord[];
-  /** Collections owned by later features; kept as they are found so no write drops them. */
-  [collection: string]: unknown;
-}
+export type { StateData };
 
 export const STATE_FILE = 'state.json';
 const LOCK_STALE_MS = 30_000;
@@ -28,7 +21,7 @@ function freshState(): StateData {
   return { version: 1, audit: [] };
 }
 
-export class StateStore {
+export class StateStore implements StatePort {
   readonly path: string;
   private readonly lockPath: string;
   private readonly db: Low<StateData>;

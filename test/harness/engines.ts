@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { describe, inject } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import { DockerEngineDirectory } from '../../src/engine/engine-directory.js';
-import { silentLogger } from '../../src/logger.js';
-import type { Deps } from '../../src/ops/ports.js';
+import { silentLogger } from '../../src/core/logger.js';
+import type { Deps } from '../../src/core/ports.js';
+import { opRegistry } from '../../src/ops/catalog.js';
 import { StateStore } from '../../src/state/state-store.js';
 
 export interface TestEngine {
@@ -50,7 +51,7 @@ export async function makeDeps(engines: TestEngine[], extra: Record<string, unkn
   const dataDir = mkdtempSync(join(tmpdir(), 'so-data-'));
   const state = new StateStore(dataDir);
   await state.open();
-  return { config, dataDir, state, engines: new DockerEngineDirectory(config), log: silentLogger, now: () => new Date() };
+  return { config, dataDir, state, engines: new DockerEngineDirectory(config), ops: opRegistry, log: silentLogger, now: () => new Date() };
 }
 
 /** Environment for running the built CLI against one test engine. */

@@ -2,7 +2,7 @@
  * The OpsError a promise rejects with, for tests that check codes and messages; anything else
  * (including success) fails the test.
  */
-import { OpsError } from '../../src/errors.js';
+import { OpsError } from '../../src/core/errors.js';
 
 export async function failure(p: Promise<unknown>): Promise<OpsError> {
   try {

@@ -3,10 +3,10 @@
  * for each direction, the volume is left as it was, and a failing run is explained and cleaned.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { OpsError } from '../../src/errors.js';
-import type { Deps } from '../../src/ops/ports.js';
-import { runOp } from '../../src/ops/run-op.js';
-import { volumeBenchmark } from '../../src/ops/volume-benchmark.js';
+import { OpsError } from '../../src/core/errors.js';
+import type { Deps } from '../../src/core/ports.js';
+import { runOp } from '../../src/core/run-op.js';
+import { volumeBenchmark } from '../../src/ops/volumes/volume-benchmark.js';
 import { docker } from '../harness/docker-cli.js';
 import { describeDocker, engineByDriver, HELPER_TAG, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
 

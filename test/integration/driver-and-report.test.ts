@@ -4,10 +4,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { diskReport } from '../../src/ops/disk-report.js';
-import { driverInspect } from '../../src/ops/driver-inspect.js';
-import { formatBytes } from '../../src/ops/format.js';
-import { runOp } from '../../src/ops/run-op.js';
+import { diskReport } from '../../src/ops/system/disk-report.js';
+import { driverInspect } from '../../src/ops/driver/driver-inspect.js';
+import { formatBytes } from '../../src/core/format.js';
+import { runOp } from '../../src/core/run-op.js';
 import { docker, dockerJsonLines } from '../harness/docker-cli.js';
 import { describeDocker, HELPER_TAG, makeDeps, requireEngines, uniqueName, type TestEngine } from '../harness/engines.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
-import { alertRulesYaml } from '../../src/ops/alert-rules.js';
+import { alertRulesYaml } from '../../src/ops/system/alert-rules.js';
 import { CLI_MAIN, cli } from '../harness/docker-cli.js';
 import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, requireEngines } from '../harness/engines.js';
 

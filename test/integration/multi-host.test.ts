@@ -3,14 +3,14 @@
  * engine named, and an unknown or unreachable host gives one clear error.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { OpsError } from '../../src/errors.js';
-import { driverInspect } from '../../src/ops/driver-inspect.js';
-import { hostsList } from '../../src/ops/hosts-list.js';
-import { runOp } from '../../src/ops/run-op.js';
-import { volumeCreate } from '../../src/ops/volume-create.js';
-import { volumeInspect } from '../../src/ops/volume-inspect.js';
-import { volumeList } from '../../src/ops/volume-list.js';
-import type { Deps } from '../../src/ops/ports.js';
+import { OpsError } from '../../src/core/errors.js';
+import { driverInspect } from '../../src/ops/driver/driver-inspect.js';
+import { hostsList } from '../../src/ops/system/hosts-list.js';
+import { runOp } from '../../src/core/run-op.js';
+import { volumeCreate } from '../../src/ops/volumes/volume-create.js';
+import { volumeInspect } from '../../src/ops/volumes/volume-inspect.js';
+import { volumeList } from '../../src/ops/volumes/volume-list.js';
+import type { Deps } from '../../src/core/ports.js';
 import { docker } from '../harness/docker-cli.js';
 import { describeDocker, engineByDriver, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
 

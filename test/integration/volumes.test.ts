@@ -3,12 +3,12 @@
  * `docker volume ls --filter ...` and `docker volume inspect`.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { OpsError } from '../../src/errors.js';
-import { runOp } from '../../src/ops/run-op.js';
-import { volumeCreate } from '../../src/ops/volume-create.js';
-import { volumeInspect } from '../../src/ops/volume-inspect.js';
-import { volumeList } from '../../src/ops/volume-list.js';
-import type { Deps } from '../../src/ops/ports.js';
+import { OpsError } from '../../src/core/errors.js';
+import { runOp } from '../../src/core/run-op.js';
+import { volumeCreate } from '../../src/ops/volumes/volume-create.js';
+import { volumeInspect } from '../../src/ops/volumes/volume-inspect.js';
+import { volumeList } from '../../src/ops/volumes/volume-list.js';
+import type { Deps } from '../../src/core/ports.js';
 import { docker } from '../harness/docker-cli.js';
 import { describeDocker, HELPER_TAG, makeDeps, requireEngines, uniqueName, type TestEngine } from '../harness/engines.js';
 

@@ -10,7 +10,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { AgeDecryptStream, AgeEncryptStream, bech32Decode, bech32Encode, generateIdentity, parseIdentities, parseRecipient } from '../../src/backup/age.js';
-import { OpsError } from '../../src/errors.js';
+import { OpsError } from '../../src/core/errors.js';
 import { failure as errorOf } from '../harness/expect-failure.js';
 
 async function collect(src: Buffer, transform: NodeJS.ReadWriteStream): Promise<Buffer> {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { OpsError } from '../../src/errors.js';
-import { decideApproval, previewOp, requestOp, submitOp } from '../../src/ops/approvals.js';
-import { volumePrune } from '../../src/ops/volume-prune.js';
-import { volumeRemove } from '../../src/ops/volume-remove.js';
-import { systemCleanup } from '../../src/ops/system-cleanup.js';
+import { OpsError } from '../../src/core/errors.js';
+import { decideApproval, previewOp, requestOp, submitOp } from '../../src/core/approvals.js';
+import { volumePrune } from '../../src/ops/volumes/volume-prune.js';
+import { volumeRemove } from '../../src/ops/volumes/volume-remove.js';
+import { systemCleanup } from '../../src/ops/system/system-cleanup.js';
 import { StateStore } from '../../src/state/state-store.js';
-import type { Actor } from '../../src/ops/op.js';
+import type { Actor } from '../../src/core/op.js';
 import { FakeEngine, fakeContainer, fakeDeps, fakeVolume } from './fakes.js';
 import { failure as errorOf } from '../harness/expect-failure.js';
 

@@ -10,7 +10,7 @@ import { rebuildCatalog, listBackups, getBackup } from '../../src/backup/catalog
 import { planRetention, ruleFor } from '../../src/backup/retention.js';
 import { archivePath, assertBackupId, candidateIds, scanStore, stamp, storeDir } from '../../src/backup/store.js';
 import { parseConfig } from '../../src/config/load-config.js';
-import { OpsError } from '../../src/errors.js';
+import { OpsError } from '../../src/core/errors.js';
 import { MANIFEST_FORMAT, type BackupManifest } from '../../src/state/backup-record.js';
 import { fakeDeps } from './fakes.js';
 

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { AtomicFileWriter, NameTakenError } from '../../src/backup/atomic-file.js';
 import { compressStream, decompressStream, ProcessStream, zstdThreadArgs } from '../../src/backup/compression.js';
 import { rootEntryTar } from '../../src/engine/volume-archive.js';
-import { OpsError } from '../../src/errors.js';
+import { OpsError } from '../../src/core/errors.js';
 import { failure } from '../harness/expect-failure.js';
 
 async function through(data: Buffer, stream: NodeJS.ReadWriteStream): Promise<Buffer> {

@@ -1,30 +1,37 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findCycle, folderViolations, readGraph, type ImportGraph } from './import-graph.js';
 
 const SRC = new URL('../../src', import.meta.url).pathname;
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
-  });
-}
-
-const imports = (file: string): string[] => [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1] ?? '');
-
 describe('module boundaries (DESIGN.md)', () => {
-  const all = files(SRC).map((f) => ({ file: relative(SRC, f), deps: imports(f) }));
-  const offenders = (pred: (f: { file: string; deps: string[] }) => boolean): string[] => all.filter(pred).map((f) => f.file);
+  const graph = readGraph(SRC);
 
-  it('only the engine module imports dockerode', () => {
-    expect(offenders((f) => !f.file.startsWith('engine/') && f.deps.some((d) => d === 'dockerode' || d.startsWith('docker-modem')))).toEqual([]);
+  it('reads the real tree', () => {
+    expect(graph.size).toBeGreaterThan(50);
+    expect(graph.get('core/run-op.ts')).toContain('./audit.js');
+    expect(graph.get('core/run-op.ts')).toContain('type:./ports.js');
   });
-  it('only src/bot imports Bolt and only src/mcp the MCP SDK', () => {
-    expect(offenders((f) => !f.file.startsWith('bot/') && f.deps.some((d) => d.startsWith('@slack/')))).toEqual([]);
-    expect(offenders((f) => !f.file.startsWith('mcp/') && f.deps.some((d) => d.startsWith('@modelcontextprotocol/')))).toEqual([]);
+
+  it('every folder imports only what DESIGN.md allows, and the SDKs stay at their edges', () => {
+    expect(folderViolations(graph)).toEqual([]);
   });
-  it('the ops layer and the backup machinery never reach into the engine module or the adapters', () => {
-    expect(offenders((f) => (f.file.startsWith('ops/') || f.file.startsWith('backup/')) && f.deps.some((d) => /\/(engine|cli|serve|bot|mcp)\//.test(d)))).toEqual([]);
+
+  it('has no import cycle', () => {
+    expect(findCycle(graph)).toBeNull();
+  });
+
+  it('catches an injected cycle and a forbidden import', () => {
+    const bad: ImportGraph = new Map(graph);
+    bad.set('core/run-op.ts', [...(graph.get('core/run-op.ts') ?? []), '../ops/catalog.js']);
+    const cycle = findCycle(bad);
+    expect(cycle?.[0]).toBe(cycle?.at(-1));
+    expect(cycle).toContain('ops/catalog.ts');
+    expect(folderViolations(bad)).toEqual(['core/run-op.ts imports ops/catalog.ts (src/core may not import src/ops)']);
+
+    const leak: ImportGraph = new Map([['ops/x.ts', ['dockerode', '../engine/docker-engine.js']]]);
+    expect(folderViolations(leak)).toEqual([
+      'ops/x.ts imports dockerode (only src/engine may)',
+      'ops/x.ts imports engine/docker-engine.ts (src/ops may not import src/engine)',
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diskReport, summarize } from '../../src/ops/disk-report.js';
-import { runOp } from '../../src/ops/run-op.js';
+import { diskReport, summarize } from '../../src/ops/system/disk-report.js';
+import { runOp } from '../../src/core/run-op.js';
 import { FakeEngine, fakeDeps, testActor } from './fakes.js';
 
 const df = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { driverFindings, explainStatus, recommendation } from '../../src/ops/driver-knowledge.js';
+import { driverFindings, explainStatus, recommendation } from '../../src/ops/driver/driver-knowledge.js';
 import { fakeInfo } from './fakes.js';
 
 const codes = (info: ReturnType<typeof fakeInfo>): string[] => driverFindings(info).map((f) => `${f.severity}:${f.code}`);

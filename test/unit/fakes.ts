@@ -7,8 +7,8 @@ import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load-config.js';
-import { OpsError } from '../../src/errors.js';
-import { silentLogger } from '../../src/logger.js';
+import { OpsError } from '../../src/core/errors.js';
+import { silentLogger } from '../../src/core/logger.js';
 import type {
   ContainerSummary,
   Deps,
@@ -27,8 +27,9 @@ import type {
   VolumeFilters,
   VolumeRootAttributes,
   VolumeSpec,
-} from '../../src/ops/ports.js';
+} from '../../src/core/ports.js';
 import { StateStore } from '../../src/state/state-store.js';
+import { opRegistry } from '../../src/ops/catalog.js';
 
 export function fakeInfo(over: Partial<EngineInfo> = {}): EngineInfo {
   return {
@@ -235,6 +236,7 @@ export async function fakeDeps(engines: FakeEngine[] = [new FakeEngine()], confi
     dataDir,
     state,
     engines: new FakeDirectory(engines),
+    ops: opRegistry,
     log: silentLogger,
     now: () => new Date('2026-11-30T12:00:00Z'),
   };

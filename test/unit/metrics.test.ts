@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMetricsCollector, formatPrometheus } from '../../src/ops/metrics.js';
+import { createMetricsCollector, formatPrometheus } from '../../src/ops/system/metrics.js';
 import { FakeEngine, fakeDeps } from './fakes.js';
 
 describe('metrics', () => {

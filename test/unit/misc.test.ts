@@ -3,11 +3,11 @@ import { parseDfOutput } from '../../src/engine/docker-engine.js';
 import { dockerOptionsFor } from '../../src/engine/engine-url.js';
 import { engineError } from '../../src/engine/engine-errors.js';
 import { demuxDockerLog } from '../../src/engine/docker-log.js';
-import { formatBytes } from '../../src/ops/format.js';
-import { checkLocalDriverOpts } from '../../src/ops/volume-create.js';
-import { VOLUME_NAME_PATTERN } from '../../src/ops/common-inputs.js';
-import { redactText, redactValue } from '../../src/redact.js';
-import { createLogger } from '../../src/logger.js';
+import { formatBytes } from '../../src/core/format.js';
+import { checkLocalDriverOpts } from '../../src/ops/volumes/volume-create.js';
+import { VOLUME_NAME_PATTERN } from '../../src/ops/shared/common-inputs.js';
+import { redactText, redactValue } from '../../src/core/redact.js';
+import { createLogger } from '../../src/core/logger.js';
 
 describe('parseDfOutput', () => {
   it('reads POSIX df output, including a wrapped device name', () => {

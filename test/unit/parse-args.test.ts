@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseOpArgs, splitWords } from '../../src/cli/parse-args.js';
+import { parseOpArgs, splitWords } from '../../src/core/words/parse-words.js';
 import { requireOp } from '../../src/ops/catalog.js';
-import { OpsError } from '../../src/errors.js';
+import { OpsError } from '../../src/core/errors.js';
 
 describe('parseOpArgs', () => {
   it('maps positionals, repeated map flags and plain flags from the schema', () => {

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { extractReference, markdownReference } from '../../src/cli/help-text.js';
+import { extractReference, markdownReference } from '../../src/core/words/help-text.js';
 import { catalog } from '../../src/ops/catalog.js';
-import { fieldsOf } from '../../src/ops/op-schema.js';
+import { fieldsOf } from '../../src/core/words/op-fields.js';
 
 describe('README command reference', () => {
   it('matches the catalog (regenerate with `npm run docs`)', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    expect(extractReference(readme)).toBe(markdownReference());
+    expect(extractReference(readme)).toBe(markdownReference(catalog));
   });
 });
 

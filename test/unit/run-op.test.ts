@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineOp } from '../../src/ops/op.js';
-import { runOp } from '../../src/ops/run-op.js';
-import { submitOp } from '../../src/ops/approvals.js';
-import { volumeCreate } from '../../src/ops/volume-create.js';
+import { defineOp } from '../../src/core/op.js';
+import { runOp } from '../../src/core/run-op.js';
+import { submitOp } from '../../src/core/approvals.js';
+import { volumeCreate } from '../../src/ops/volumes/volume-create.js';
 import { FakeEngine, fakeDeps, testActor } from './fakes.js';
-import { OpsError } from '../../src/errors.js';
+import { OpsError } from '../../src/core/errors.js';
 
 const destroyer = defineOp({
   name: 'thing_destroy',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TarWalker, type TarEntry } from '../../src/backup/tar-scan.js';
-import { OpsError } from '../../src/errors.js';
+import { OpsError } from '../../src/core/errors.js';
 import { buildTar } from './tar-builder.js';
 
 function makeTree(): string {

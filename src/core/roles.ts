@@ -1,0 +1,56 @@
+/**
+ * Who may do what: roles viewer < operator < admin, resolved from the configured identity lists
+ * (users and groups), else from the actor's source. Viewers read; operators run writes and request
+ * destructive ops; admins approve.
+ */
+import type { Config, Role } from '../config/config-schema.js';
+import { OpsError } from './errors.js';
+import type { Actor, Op } from './op.js';
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+export function roleOf(config: Config, actor: Actor): Role {
+  const a = config.access;
+  const ids = [actor.id, ...(actor.groups ?? [])];
+  if (ids.some((i) => a.admins.includes(i))) return 'admin';
+  if (ids.some((i) => a.operators.includes(i))) return 'operator';
+  if (ids.some((i) => a.viewers.includes(i))) return 'viewer';
+  switch (actor.source) {
+    case 'cli':
+      return a.cliRole;
+    case 'schedule':
+      // Schedules are configured by people who could have run the op themselves.
+      return 'operator';
+    case 'test':
+      return 'admin';
+    default:
+      return a.defaultRole;
+  }
+}
+
+export function atLeast(role: Role, needed: Role): boolean {
+  return RANK[role] >= RANK[needed];
+}
+
+export function requiredRoleFor(op: Op): Role {
+  return op.requiredRole ?? (op.effect === 'read' ? 'viewer' : 'operator');
+}
+
+export function requireRole(config: Config, actor: Actor, needed: Role, what: string): Role {
+  const role = roleOf(config, actor);
+  if (!atLeast(role, needed)) {
+    throw new OpsError('forbidden', `${actor.display ?? actor.id} (${role}) may not ${what}: it needs the ${needed} role`, {
+      hint: `An admin can grant it in the config (access.${needed}s)`,
+    });
+  }
+  return role;
+}
+
+/** Whether this source needs a second person to approve what its users request. */
+export function twoPersonRuleFor(config: Config, actor: Actor): boolean {
+  const rule = config.access.twoPersonRule;
+  if (actor.source === 'slack') return rule.slack;
+  if (actor.source === 'mcp') return rule.mcp;
+  if (actor.source === 'cli') return rule.cli;
+  return false;
+}

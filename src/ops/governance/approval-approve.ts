@@ -1,0 +1,30 @@
+/**
+ * approval_approve: an admin approves a pending request, which then runs exactly as previewed.
+ */
+import { z } from 'zod';
+import { decideApproval } from '../../core/approvals.js';
+import { defineOp } from '../../core/op.js';
+import { approvalId, DecisionOutput } from './approval-shared.js';
+
+export const approvalApprove = defineOp({
+  name: 'approval_approve',
+  verb: 'approve',
+  summary: 'Approve a pending request and run exactly what its preview showed',
+  description: 'Needs the admin role; under the two-person rule the requester cannot approve their own request. A second approval is a no-op that says who decided.',
+  effect: 'write',
+  requiredRole: 'admin',
+  input: z.strictObject({
+    id: approvalId.describe('approval request id (from `storage-ops approvals`)'),
+    note: z.string().max(500).optional().describe('why, for the audit log'),
+  }),
+  output: DecisionOutput,
+  cli: { positional: ['id'] },
+  examples: ['k3m9x2qa'],
+  async run(deps, input, ctx) {
+    const r = await decideApproval(deps, input.id, 'approve', { actor: ctx.actor, note: input.note, onProgress: ctx.onProgress, signal: ctx.signal });
+    return { approval: r.record, alreadyDecided: r.alreadyDecided, message: r.message, result: r.output, resultText: r.outputText };
+  },
+  render(o) {
+    return o.resultText ? `${o.message}\n\n${o.resultText}` : o.message;
+  },
+});

@@ -1,0 +1,29 @@
+/**
+ * approval_deny: an admin denies a pending request; nothing is changed.
+ */
+import { z } from 'zod';
+import { decideApproval } from '../../core/approvals.js';
+import { defineOp } from '../../core/op.js';
+import { approvalId, DecisionOutput } from './approval-shared.js';
+
+export const approvalDeny = defineOp({
+  name: 'approval_deny',
+  verb: 'deny',
+  summary: 'Deny a pending request; nothing is changed',
+  effect: 'write',
+  requiredRole: 'admin',
+  input: z.strictObject({
+    id: approvalId.describe('approval request id'),
+    note: z.string().max(500).optional().describe('why, for the audit log and the requester'),
+  }),
+  output: DecisionOutput,
+  cli: { positional: ['id'] },
+  examples: ['k3m9x2qa --note "not during business hours"'],
+  async run(deps, input, ctx) {
+    const r = await decideApproval(deps, input.id, 'deny', { actor: ctx.actor, note: input.note ? `denied: ${input.note}` : undefined });
+    return { approval: r.record, alreadyDecided: r.alreadyDecided, message: r.message, result: null, resultText: null };
+  },
+  render(o) {
+    return o.message;
+  },
+});

@@ -1,0 +1,137 @@
+/**
+ * What the removal ops (rm, prune, cleanup) share: the result shape (removed, skipped with a
+ * reason, failed with the engine's error), the loop that acts on exactly the previewed items and
+ * keeps going when one fails, and the checks that decide whether a volume may go.
+ */
+import { z } from 'zod';
+import { OpsError, toOpsError } from '../../core/errors.js';
+import { formatBytes, table } from '../../core/format.js';
+import type { Preview, PreviewItem } from '../../core/op.js';
+import type { ContainerSummary, EnginePort } from '../../core/ports.js';
+import { protectionReason } from './protection.js';
+import type { Config } from '../../config/config-schema.js';
+
+const ResultItem = z.object({
+  kind: z.string(),
+  id: z.string(),
+  name: z.string(),
+  sizeBytes: z.number().nullable(),
+  reason: z.string().optional().describe('why it was skipped, or the error that stopped it'),
+});
+
+export const RemovalResultSchema = z.object({
+  host: z.string(),
+  removed: z.array(ResultItem),
+  skipped: z.array(ResultItem).describe('previewed items left alone, each with the reason (in use now, already gone, protected)'),
+  failed: z.array(ResultItem).describe('items the engine refused; the rest went on'),
+  reclaimedBytes: z.number(),
+});
+export type RemovalResult = z.output<typeof RemovalResultSchema>;
+
+export type Verdict = { removed: true } | { skipped: string };
+
+/** Acts on each previewed "remove" item in order; a failure is recorded and the rest go on. */
+export async function removeEach(
+  host: string,
+  preview: Preview | undefined,
+  act: (item: PreviewItem) => Promise<Verdict>,
+  signal?: AbortSignal,
+): Promise<RemovalResult> {
+  if (!preview) throw new OpsError('approval_required', 'removal ran without an approved preview');
+  const result: RemovalResult = { host, removed: [], skipped: [], failed: [], reclaimedBytes: 0 };
+  for (const item of preview.items) {
+    const base = { kind: item.kind, id: item.id, name: item.name, sizeBytes: item.sizeBytes };
+    if (item.action !== 'remove') {
+      // Left alone at preview time already: reported with the preview's reason.
+      result.skipped.push({ ...base, reason: item.reason ?? item.action });
+      continue;
+    }
+    if (signal?.aborted) {
+      result.skipped.push({ ...base, reason: 'cancelled before it was reached' });
+      continue;
+    }
+    try {
+      const v = await act(item);
+      if ('removed' in v) {
+        result.removed.push(base);
+        result.reclaimedBytes += item.sizeBytes ?? 0;
+      } else {
+        result.skipped.push({ ...base, reason: v.skipped });
+      }
+    } catch (err) {
+      const e = toOpsError(err);
+      if (e.code === 'not_found') result.skipped.push({ ...base, reason: 'already gone' });
+      else if (e.code === 'conflict') result.skipped.push({ ...base, reason: `in use now: ${e.message}` });
+      else result.failed.push({ ...base, reason: e.toLine() });
+    }
+  }
+  return result;
+}
+
+export function renderRemoval(o: RemovalResult, verb: string): string {
+  const lines = [
+    `${verb} on ${o.host}: ${o.removed.length} removed (${formatBytes(o.reclaimedBytes)} reclaimed), ${o.skipped.length} skipped, ${o.failed.length} failed.`,
+  ];
+  const rows = [
+    ...o.removed.map((i) => ['removed', i.kind, i.name, formatBytes(i.sizeBytes), '']),
+    ...o.skipped.map((i) => ['skipped', i.kind, i.name, formatBytes(i.sizeBytes), i.reason ?? '']),
+    ...o.failed.map((i) => ['FAILED', i.kind, i.name, formatBytes(i.sizeBytes), i.reason ?? '']),
+  ];
+  if (rows.length) lines.push('', table([['RESULT', 'KIND', 'NAME', 'SIZE', 'WHY'], ...rows]));
+  return lines.join('\n');
+}
+
+export function removalAuditDetail(o: RemovalResult): Record<string, unknown> {
+  return {
+    removed: o.removed.map((i) => `${i.kind}:${i.name}`),
+    skipped: o.skipped.map((i) => `${i.kind}:${i.name} (${i.reason})`),
+    failed: o.failed.map((i) => `${i.kind}:${i.name} (${i.reason})`),
+    reclaimedBytes: o.reclaimedBytes,
+  };
+}
+
+/** A preview over `items`: summary, total of what goes, and a note when nothing would. */
+export function makePreview(summary: string, items: PreviewItem[], plan?: Preview['plan']): Preview {
+  const go = items.filter((i) => i.action === 'remove');
+  return {
+    summary,
+    items,
+    totalBytes: go.reduce((s, i) => s + (i.sizeBytes ?? 0), 0),
+    notes: go.length === 0 ? ['Nothing would be removed.'] : [],
+    ...(plan ? { plan } : {}),
+  };
+}
+
+/**
+ * Removes a previewed volume if it may still go: not in use by any container now, and not
+ * protected unless the request forced it and the approver is an admin.
+ */
+export async function removeVolumeIfStillFree(
+  engine: EnginePort,
+  config: Config,
+  name: string,
+  opts: { force?: boolean; approverIsAdmin?: boolean } = {},
+): Promise<Verdict> {
+  const v = await engine.inspectVolume(name);
+  const users = usersOf(v.name, await engine.listContainers({ all: true }));
+  if (users.length) return { skipped: `in use now by ${describeUsers(users)}` };
+  const guard = protectionReason(config, v);
+  if (guard && !opts.force) return { skipped: guard };
+  if (guard && !opts.approverIsAdmin) return { skipped: `${guard}: only an admin may remove it` };
+  await engine.removeVolume(v.name);
+  return { removed: true };
+}
+
+export function describeUsers(users: ContainerSummary[]): string {
+  return users.map((c) => `${c.name} (${c.state})`).join(', ');
+}
+
+/** Containers (running or not) that mount the volume: Docker refuses to remove it while any exist. */
+export function usersOf(volume: string, containers: ContainerSummary[]): ContainerSummary[] {
+  return containers.filter((c) => c.mounts.some((m) => m.type === 'volume' && m.name === volume));
+}
+
+/** Anonymous volumes: labelled so by Docker 23+, or named by a 64-hex id on older engines. */
+export function isAnonymousVolume(v: { name: string; labels: Record<string, string> }): boolean {
+  return 'com.docker.volume.anonymous' in v.labels || /^[0-9a-f]{64}$/.test(v.name);
+}
