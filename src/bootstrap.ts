@@ -2,6 +2,7 @@
  * Builds the dependencies every entry point shares: configuration, state store, engine
  * directory and logger. The one place that wires the engine module into the ops layer.
  */
+import { createEventBus } from './core/events.js';
 import { loadConfig } from './config/load-config.js';
 import { DockerEngineDirectory } from './engine/engine-directory.js';
 import { createLogger, type Logger } from './core/logger.js';
@@ -24,6 +25,7 @@ export async function bootstrap(opts: { env?: NodeJS.ProcessEnv; log?: Logger } 
     state,
     engines: new DockerEngineDirectory(config),
     ops: opRegistry,
+    events: createEventBus(),
     log: opts.log ?? createLogger(),
     now: () => new Date(),
   };

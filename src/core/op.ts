@@ -85,6 +85,11 @@ export interface Op<I extends z.ZodObject = z.ZodObject, O extends z.ZodType = z
   input: I;
   output: O;
   cli?: CliShape;
+  /**
+   * Long ops (backup, restore, verify, bench, clean-up execution) run as jobs: adapters start
+   * them and return at once, then follow the job's events.
+   */
+  long?: boolean;
   /** Examples shown in help and the README, written as CLI arguments after the verb. */
   examples?: string[];
   // Method syntax on purpose: it keeps parameters bivariant so specific ops fit the catalog's Op[].

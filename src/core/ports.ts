@@ -8,6 +8,7 @@ import type { Config } from '../config/config-schema.js';
 import type { Logger } from './logger.js';
 import type { ApprovalRecord } from './approval-record.js';
 import type { AuditEntry } from './audit-entry.js';
+import type { EventPort } from './events.js';
 import type { Op } from './op.js';
 
 export interface HostRef {
@@ -257,6 +258,8 @@ export interface OpRegistry {
 export interface Deps {
   engines: EngineDirectory;
   ops: OpRegistry;
+  /** Kernel events (approvals, jobs) for adapters to follow. */
+  events: EventPort;
   state: StatePort;
   config: Config;
   dataDir: string;

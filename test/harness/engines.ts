@@ -3,6 +3,7 @@
  * ready-made Deps for one or several of them. Integration tests call requireEngines(), which
  * fails loudly when no engine could be had (only STORAGE_OPS_SKIP_DOCKER_TESTS=1 skips them).
  */
+import { createEventBus } from '../../src/core/events.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +52,7 @@ export async function makeDeps(engines: TestEngine[], extra: Record<string, unkn
   const dataDir = mkdtempSync(join(tmpdir(), 'so-data-'));
   const state = new StateStore(dataDir);
   await state.open();
-  return { config, dataDir, state, engines: new DockerEngineDirectory(config), ops: opRegistry, log: silentLogger, now: () => new Date() };
+  return { config, dataDir, state, engines: new DockerEngineDirectory(config), ops: opRegistry, events: createEventBus(), log: silentLogger, now: () => new Date() };
 }
 
 /** Environment for running the built CLI against one test engine. */

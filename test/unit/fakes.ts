@@ -2,6 +2,7 @@
  * In-memory fakes of the ports, for unit tests of the ops layer: an engine with a settable
  * state, and Deps around it with a temp data dir.
  */
+import { createEventBus } from '../../src/core/events.js';
 import { mkdtempSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
@@ -237,6 +238,7 @@ export async function fakeDeps(engines: FakeEngine[] = [new FakeEngine()], confi
     state,
     engines: new FakeDirectory(engines),
     ops: opRegistry,
+    events: createEventBus(),
     log: silentLogger,
     now: () => new Date('2026-11-30T12:00:00Z'),
   };
