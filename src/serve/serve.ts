@@ -5,6 +5,7 @@
 import { OpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Deps } from '../core/ports.js';
+import { startEventRelay } from '../core/event-relay.js';
 import { createMetricsCollector } from '../ops/system/metrics.js';
 import { startHttpServer, type HttpServer } from './http-server.js';
 
@@ -37,10 +38,14 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
     },
   });
   log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics'] });
+  // Requests and job progress written by other processes (the CLI, a stdio MCP server) reach this
+  // process's subscribers through the relay.
+  const relay = await startEventRelay(deps);
   log.info('parts', { http: true, metrics: true, slack: false, mcp: false, schedules: false, hosts: deps.engines.hosts().map((h) => h.name) });
   return {
     http,
     async stop() {
+      relay.stop();
       await http.close();
       log.info('stopped');
     },

@@ -24,7 +24,7 @@ import { importHelperImage, startPrivateEngine, type PrivateEngine } from '../ha
 import { mountpoint, populate, treeOf } from './backup-helpers.js';
 import { failure } from '../harness/expect-failure.js';
 
-const actor = { id: 'test:integration', source: 'test' as const };
+const actor = { id: 'cli:integration', source: 'cli' as const };
 const execFileAsync = promisify(execFile);
 
 
