@@ -17,7 +17,7 @@ import type { JobRecord } from '../core/job-record.js';
 import { cancelJob, jobOutcome, waitForJob } from '../core/jobs.js';
 import { renderPreview } from '../core/preview-text.js';
 import { redactText } from '../core/redact.js';
-import { createProgressDisplay } from './progress-display.js';
+import { createProgressDisplay, silentDisplay } from './progress-display.js';
 import { commandHelp, extractReference, generalHelp, markdownReference } from '../core/words/help-text.js';
 import { parseOpArgs } from '../core/words/parse-words.js';
 
@@ -111,7 +111,8 @@ async function main(argv: string[]): Promise<number> {
   const input = parseOpArgs(op, args);
   const { deps } = await bootstrap({ log: silentLogger });
   const actor = localActor();
-  const display = createProgressDisplay(op.verb);
+  // --json is for scripts: they get the result on stdout and no progress chatter on stderr.
+  const display = flags.json ? silentDisplay : createProgressDisplay(op.verb);
   const print = (text: string, json: unknown): void => {
     display.stop();
     process.stdout.write((flags.json ? JSON.stringify(json, null, 2) : text) + '\n');
@@ -146,10 +147,8 @@ async function main(argv: string[]): Promise<number> {
   if (submitted.kind === 'job') {
     job = submitted.job;
     if (controller.signal.aborted) await cancelJob(deps, job.id, actor).catch(() => undefined);
-    const off = deps.events.subscribe((e) => {
-      if (e.type === 'job.progress' && e.job.id === job?.id && e.job.progress) display.update(e.job.progress);
-    });
-    const ended = await waitForJob(deps, job.id).finally(off);
+    // Its progress arrives through submitOp's callback: the job runs in this process.
+    const ended = await waitForJob(deps, job.id);
     display.stop();
     if (ended.status === 'cancelled') {
       process.stderr.write(`job ${ended.id} cancelled: ${ended.error?.message ?? 'cancelled'}\n`);

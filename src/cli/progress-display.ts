@@ -21,7 +21,7 @@ export function createProgressDisplay(label: string, stream: NodeJS.WriteStream 
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: `${label} {phase} [{bar}] {percentage}% {amount} {rate} {eta}{message}`,
+      format: `${label} {phase} [{bar}] {percentage}% {amount} {speed} {timeLeft}{note}`,
       barsize: 24,
       hideCursor: true,
       clearOnComplete: true,
@@ -39,9 +39,10 @@ export function createProgressDisplay(label: string, stream: NodeJS.WriteStream 
       const payload = {
         phase: p.phase,
         amount: p.total ? `${amount(p, p.done)}/${amount(p, p.total)}` : amount(p, p.done),
-        rate: p.rate ? `${amount(p, p.rate)}/s` : '',
-        eta: p.etaSeconds !== undefined ? `ETA ${p.etaSeconds}s` : '',
-        message: p.message ? ` ${p.message}` : '',
+        speed: p.rate ? `${amount(p, p.rate)}/s` : '',
+        timeLeft: p.etaSeconds !== undefined ? `ETA ${p.etaSeconds}s` : '',
+        // The op's message restates the amounts when there are some.
+        note: p.message && p.total === undefined ? ` ${p.message}` : '',
       };
       if (!started) {
         bar.start(total, value, payload);
@@ -84,3 +85,10 @@ function plainDisplay(label: string, stream: NodeJS.WritableStream): ProgressDis
     },
   };
 }
+
+/** For --json runs: progress is not shown. */
+export const silentDisplay: ProgressDisplay = {
+  update: () => undefined,
+  say: (line) => void process.stderr.write(`${line}\n`),
+  stop: () => undefined,
+};

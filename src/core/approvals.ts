@@ -278,7 +278,7 @@ async function execute(deps: Deps, record: ApprovalRecord, opts: DecideOptions):
   const op = opts.op?.name === record.op ? opts.op : deps.ops.find(record.op);
   if (!op) throw new OpsError('internal', `approval ${record.id} is for ${record.op}, which this version of storage-ops does not have`, { hint: 'Deny it and ask again with a current version' });
   if (op.long) {
-    const job = await startJob(deps, op, undefined, { actor: opts.actor, approvalId: record.id, ...(opts.parentJobId ? { parentJobId: opts.parentJobId } : {}) });
+    const job = await startJob(deps, op, undefined, { actor: opts.actor, approvalId: record.id, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.parentJobId ? { parentJobId: opts.parentJobId } : {}) });
     return { record, alreadyDecided: false, message: `request ${record.id} approved by ${record.decidedBy}; running as job ${job.id}`, output: null, job };
   }
   const output = await runOp(deps, op, undefined, { actor: opts.actor, approvalId: record.id, onProgress: opts.onProgress, signal: opts.signal });
@@ -333,7 +333,10 @@ export interface SubmitOpOptions extends SubmitOptions {
 export async function submitOp<I extends z.ZodObject>(deps: Deps, op: Op<I, z.ZodType>, rawInput: unknown, opts: SubmitOpOptions): Promise<Submitted> {
   const anyOp = op as unknown as Op;
   if (op.effect !== 'destructive') {
-    if (op.long) return { kind: 'job', job: await startJob(deps, anyOp, rawInput, { actor: opts.actor, ...(opts.parentJobId ? { parentJobId: opts.parentJobId } : {}) }), approval: null };
+    if (op.long) {
+      const job = await startJob(deps, anyOp, rawInput, { actor: opts.actor, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.parentJobId ? { parentJobId: opts.parentJobId } : {}) });
+      return { kind: 'job', job, approval: null };
+    }
     return { kind: 'done', output: await runOp(deps, op, rawInput, opts), approval: null };
   }
   const record = await requestOp(deps, op, rawInput, opts);

@@ -16,7 +16,8 @@ export function describeJobProgress(p: JobProgress): string {
   else if (p.done !== undefined) bits.push(amount(p, p.done));
   if (p.rate) bits.push(`${amount(p, p.rate)}/s`);
   if (p.etaSeconds !== undefined) bits.push(`ETA ${p.etaSeconds}s`);
-  if (p.message) bits.push(p.message);
+  // The op's own message often restates the amounts; it is kept when there are none.
+  if (p.message && p.total === undefined && p.done === undefined) bits.push(p.message);
   return bits.join(' ');
 }
 
