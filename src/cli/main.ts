@@ -16,7 +16,7 @@ import { previewOp, submitOp } from '../core/approvals.js';
 import type { JobRecord } from '../core/job-record.js';
 import { cancelJob, jobOutcome, waitForJob } from '../core/jobs.js';
 import { renderPreview } from '../core/preview-text.js';
-import { redactText } from '../core/redact.js';
+import { redactText, redactValue } from '../core/redact.js';
 import { createProgressDisplay, silentDisplay } from './progress-display.js';
 import { commandHelp, extractReference, generalHelp, markdownReference } from '../core/words/help-text.js';
 import { parseOpArgs } from '../core/words/parse-words.js';
@@ -115,7 +115,8 @@ async function main(argv: string[]): Promise<number> {
   const display = flags.json ? silentDisplay : createProgressDisplay(op.verb);
   const print = (text: string, json: unknown): void => {
     display.stop();
-    process.stdout.write((flags.json ? JSON.stringify(json, null, 2) : text) + '\n');
+    // Output is redacted like logs: op results may quote commands or options that hold secrets.
+    process.stdout.write((flags.json ? JSON.stringify(redactValue(json), null, 2) : redactText(text)) + '\n');
   };
 
   if (op.effect === 'destructive' && !flags.yes) {

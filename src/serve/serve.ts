@@ -7,7 +7,8 @@ import type { Logger } from '../core/logger.js';
 import type { Deps } from '../core/ports.js';
 import { startEventRelay } from '../core/event-relay.js';
 import { createMetricsCollector } from '../ops/system/metrics.js';
-import { startHttpServer, type HttpServer } from './http-server.js';
+import { bearerCheck } from './bearer-auth.js';
+import { startHttpServer, unauthorized, type HttpServer } from './http-server.js';
 
 export interface RunningService {
   http: HttpServer;
@@ -22,11 +23,14 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
   }
   const started = new Date();
   const metrics = createMetricsCollector(deps);
+  const metricsAllowed = bearerCheck(deps.config.metrics, env, 'metrics');
   const http = await startHttpServer({
     host,
     port,
+    log,
     routes: {
-      '/metrics': async (_req, res) => {
+      '/metrics': async (req, res) => {
+        if (metricsAllowed && !metricsAllowed(req)) return unauthorized(res, 'storage-ops metrics');
         const body = await metrics();
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
       },
@@ -37,7 +41,7 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
       },
     },
   });
-  log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics'] });
+  log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics'], metricsAuth: metricsAllowed ? 'bearer token' : 'none' });
   // Requests and job progress written by other processes (the CLI, a stdio MCP server) reach this
   // process's subscribers through the relay.
   const relay = await startEventRelay(deps);
