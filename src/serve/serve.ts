@@ -6,7 +6,8 @@ import { OpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Deps } from '../core/ports.js';
 import { createMetricsCollector } from '../ops/system/metrics.js';
-import { startHttpServer, type HttpServer } from './http-server.js';
+import { bearerCheck } from './bearer-auth.js';
+import { startHttpServer, unauthorized, type HttpServer } from './http-server.js';
 import { startSlackBot, type SlackBot } from '../bot/slack-app.js';
 import { slackSettingsFrom } from '../bot/slack-settings.js';
 
@@ -28,13 +29,16 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
   const slack = slackSettings ? await startSlackBot(deps, slackSettings, log) : null;
   if (!slack) log.info('slack off: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) to turn it on');
   const metrics = createMetricsCollector(deps);
+  const metricsAllowed = bearerCheck(deps.config.metrics, env, 'metrics');
   let http: HttpServer;
   try {
     http = await startHttpServer({
       host,
       port,
+      log,
       routes: {
-        '/metrics': async (_req, res) => {
+        '/metrics': async (req, res) => {
+          if (metricsAllowed && !metricsAllowed(req)) return unauthorized(res, 'storage-ops metrics');
           const body = await metrics();
           res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
         },
@@ -49,7 +53,7 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
     await slack?.stop();
     throw err;
   }
-  log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics'] });
+  log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics'], metricsAuth: metricsAllowed ? 'bearer token' : 'none' });
   log.info('parts', { http: true, metrics: true, slack: slack ? slack.mode : false, mcp: false, schedules: false, hosts: deps.engines.hosts().map((h) => h.name) });
   return {
     http,
