@@ -171,3 +171,12 @@ describe('the /storage grammar', () => {
     }
   });
 });
+
+describe('the Slack app manifest', () => {
+  it('slack/manifest.json is what the catalog generates (run `npm run build && npm run slack-manifest` after changing ops)', async () => {
+    const { slackManifestJson, MANIFEST_PATH } = await import('../../src/bot/manifest.js');
+    expect(readFileSync(MANIFEST_PATH, 'utf8')).toBe(slackManifestJson(opRegistry.all()));
+    const m = JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as { features: { slash_commands: Array<{ usage_hint: string }> } };
+    for (const op of opRegistry.all()) expect(m.features.slash_commands[0]?.usage_hint).toContain(op.verb);
+  });
+});
