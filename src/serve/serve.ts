@@ -1,11 +1,11 @@
 /**
- * `storage-ops serve`: the long-lived process. Starts the HTTP listener (/healthz, /metrics; MCP
- * joins it), logs which parts are enabled, and stops cleanly on SIGTERM/SIGINT.
+ * `storage-ops serve`: the long-lived process. Starts the HTTP listener (/healthz, /metrics, /mcp), logs which parts are enabled, and stops cleanly on SIGTERM/SIGINT.
  */
 import { OpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Deps } from '../core/ports.js';
 import { createMetricsCollector } from '../ops/system/metrics.js';
+import { createMcpHttpEndpoint } from '../mcp/transports/http-endpoint.js';
 import { startHttpServer, type HttpServer } from './http-server.js';
 
 export interface RunningService {
@@ -21,10 +21,12 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
   }
   const started = new Date();
   const metrics = createMetricsCollector(deps);
+  const mcp = createMcpHttpEndpoint(deps, env);
   const http = await startHttpServer({
     host,
     port,
     routes: {
+      '/mcp': (req, res) => mcp.handle(req, res),
       '/metrics': async (_req, res) => {
         const body = await metrics();
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
@@ -36,11 +38,20 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
       },
     },
   });
-  log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics'] });
-  log.info('parts', { http: true, metrics: true, slack: false, mcp: false, schedules: false, hosts: deps.engines.hosts().map((h) => h.name) });
+  log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics', '/mcp'] });
+  if (mcp.tokenNames.length === 0) log.warn('mcp over http: no tokens configured (mcp.tokens), so /mcp answers 401 to everyone');
+  log.info('parts', {
+    http: true,
+    metrics: true,
+    slack: false,
+    mcp: { path: '/mcp', clients: mcp.tokenNames.map((n) => `mcp:${n}`), readOnly: deps.config.mcp.readOnly },
+    schedules: false,
+    hosts: deps.engines.hosts().map((h) => h.name),
+  });
   return {
     http,
     async stop() {
+      await mcp.close();
       await http.close();
       log.info('stopped');
     },
