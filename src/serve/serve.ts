@@ -1,12 +1,14 @@
 /**
- * `storage-ops serve`: the long-lived process. Starts the HTTP listener (/healthz, /metrics, /mcp), logs which parts are enabled, and stops cleanly on SIGTERM/SIGINT.
+ * `storage-ops serve`: the long-lived process. Starts the HTTP listener (/healthz, /metrics, /mcp),
+ * logs which parts are enabled, and stops cleanly on SIGTERM/SIGINT.
  */
 import { OpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Deps } from '../core/ports.js';
 import { createMetricsCollector } from '../ops/system/metrics.js';
 import { createMcpHttpEndpoint } from '../mcp/transports/http-endpoint.js';
-import { startHttpServer, type HttpServer } from './http-server.js';
+import { bearerCheck } from './bearer-auth.js';
+import { startHttpServer, unauthorized, type HttpServer } from './http-server.js';
 
 export interface RunningService {
   http: HttpServer;
@@ -21,13 +23,16 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
   }
   const started = new Date();
   const metrics = createMetricsCollector(deps);
+  const metricsAllowed = bearerCheck(deps.config.metrics, env, 'metrics');
   const mcp = createMcpHttpEndpoint(deps, env);
   const http = await startHttpServer({
     host,
     port,
+    log,
     routes: {
       '/mcp': (req, res) => mcp.handle(req, res),
-      '/metrics': async (_req, res) => {
+      '/metrics': async (req, res) => {
+        if (metricsAllowed && !metricsAllowed(req)) return unauthorized(res, 'storage-ops metrics');
         const body = await metrics();
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
       },
@@ -38,7 +43,7 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
       },
     },
   });
-  log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics', '/mcp'] });
+  log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics', '/mcp'], metricsAuth: metricsAllowed ? 'bearer token' : 'none' });
   if (mcp.tokenNames.length === 0) log.warn('mcp over http: no tokens configured (mcp.tokens), so /mcp answers 401 to everyone');
   log.info('parts', {
     http: true,

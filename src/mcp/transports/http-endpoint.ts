@@ -77,7 +77,7 @@ async function readJson(req: IncomingMessage): Promise<{ ok: true; body: unknown
 
 export function createMcpHttpEndpoint(deps: Deps, env: NodeJS.ProcessEnv = process.env): McpHttpEndpoint {
   const cfg = deps.config.mcp;
-  const tokens = loadTokens(cfg, env, deps.log);
+  const tokens = loadTokens(cfg, env);
   const sessions = new Map<string, Session>();
 
   const openSession = async (token: string): Promise<StreamableHTTPServerTransport> => {

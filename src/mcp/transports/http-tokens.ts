@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { McpConfig } from '../../config/config-schema.js';
-import type { Logger } from '../../core/logger.js';
+import { OpsError } from '../../core/errors.js';
 
 export interface KnownToken {
   name: string;
@@ -15,21 +15,22 @@ export interface KnownToken {
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 
-export function loadTokens(config: McpConfig, env: NodeJS.ProcessEnv, log: Logger): KnownToken[] {
+/** Fails at start, naming the key, when a token's environment variable is unset or too short to be safe. */
+export function loadTokens(config: McpConfig, env: NodeJS.ProcessEnv): KnownToken[] {
   const tokens: KnownToken[] = [];
-  for (const t of config.tokens) {
+  for (const [i, t] of config.tokens.entries()) {
     if ('sha256' in t) {
       tokens.push({ name: t.name, digest: Buffer.from(t.sha256, 'hex') });
       continue;
     }
     const value = env[t.env];
     if (!value) {
-      log.warn('mcp token not set; that client cannot connect', { token: t.name, env: t.env });
-      continue;
+      throw new OpsError('config', `mcp.tokens[${i}].env names the environment variable ${t.env} for the MCP client "${t.name}", and it is not set`, {
+        hint: `Set ${t.env} to that client's token (openssl rand -hex 32 makes one), or remove the entry`,
+      });
     }
     if (value.length < 16) {
-      log.warn('mcp token shorter than 16 characters is ignored; use a long random one (openssl rand -hex 32)', { token: t.name, env: t.env });
-      continue;
+      throw new OpsError('config', `mcp.tokens[${i}]: the token in ${t.env} is shorter than 16 characters`, { hint: 'Use a long random token: openssl rand -hex 32' });
     }
     tokens.push({ name: t.name, digest: sha256(value) });
   }
