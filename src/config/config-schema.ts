@@ -77,6 +77,14 @@ export const McpConfigSchema = z.strictObject({
   allowedHosts: z.array(z.string().min(1)).default([]).describe('Host header values accepted on /mcp besides localhost and the listener\'s address'),
 });
 
+export const SlackConfigSchema = z.strictObject({
+  approvalsChannel: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'use the channel id (like C0123ABCD, shown at the bottom of the channel\'s details), not its name')
+    .optional()
+    .describe('channel id where every approval request is posted, wherever it was made (CLI, MCP, schedules, Slack)'),
+});
+
 export const ConfigSchema = z
   .strictObject({
     hosts: z.array(HostSchema).default([]),
@@ -98,6 +106,7 @@ export const ConfigSchema = z
     protected: ProtectedSchema.default(ProtectedSchema.parse({})),
     backup: BackupConfigSchema.prefault({}),
     mcp: McpConfigSchema.prefault({}),
+    slack: SlackConfigSchema.default({}),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();
