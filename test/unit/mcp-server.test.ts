@@ -223,7 +223,7 @@ describe('MCP destructive tools', () => {
     const engine = withVolumes('old_data');
     const { client } = await connect({ engine, identity: 'mcp:boss', config: { access: { ...ACCESS, twoPersonRule: { mcp: false } } }, elicit: () => ({ action: 'decline' }) });
     const r = await call(client, 'volume_remove', { names: ['old_data'] });
-    expect((r.structuredContent as { outcome: string }).outcome).toBe('withdrawn');
+    expect(r.structuredContent).toMatchObject({ outcome: 'withdrawn', approval: { status: 'withdrawn', decidedBy: 'mcp:boss' } });
     expect(engine.volumes.map((v) => v.name)).toEqual(['old_data']);
   });
 });
