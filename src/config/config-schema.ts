@@ -126,11 +126,6 @@ export const ConfigSchema = z
       }
       seen.add(h.name);
     });
-    const tokenNames = new Set<string>();
-    cfg.mcp.tokens.forEach((t, i) => {
-      if (tokenNames.has(t.name)) ctx.addIssue({ code: 'custom', path: ['mcp', 'tokens', i, 'name'], message: `duplicate token name "${t.name}"` });
-      tokenNames.add(t.name);
-    });
     const owner = new Map<string, string>();
     cfg.access.people.forEach((p, i) => {
       p.ids.forEach((id, j) => {
@@ -138,6 +133,11 @@ export const ConfigSchema = z
         if (other !== undefined && other !== p.name) ctx.addIssue({ code: 'custom', path: ['access', 'people', i, 'ids', j], message: `"${id}" is already one of ${other}'s identities` });
         owner.set(id, p.name);
       });
+    });
+    const tokenNames = new Set<string>();
+    cfg.mcp.tokens.forEach((t, i) => {
+      if (tokenNames.has(t.name)) ctx.addIssue({ code: 'custom', path: ['mcp', 'tokens', i, 'name'], message: `duplicate token name "${t.name}"` });
+      tokenNames.add(t.name);
     });
     if (cfg.defaultHost && !seen.has(cfg.defaultHost)) {
       ctx.addIssue({ code: 'custom', path: ['defaultHost'], message: `"${cfg.defaultHost}" is not one of hosts[].name` });

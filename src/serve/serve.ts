@@ -58,10 +58,10 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
     throw err;
   }
   log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics', '/mcp'], metricsAuth: metricsAllowed ? 'bearer token' : 'none' });
-  // Requests and job progress written by other processes (the CLI, a stdio MCP server) reach this
-  // process's subscribers (Slack, MCP sessions) through the relay.
-  const relay = await startEventRelay(deps);
   if (mcp.tokenNames.length === 0) log.warn('mcp over http: no tokens configured (mcp.tokens), so /mcp answers 401 to everyone');
+  // Requests and job progress written by other processes (the CLI, a stdio MCP server) reach this
+  // process's subscribers (Slack, MCP) through the relay.
+  const relay = await startEventRelay(deps);
   log.info('parts', {
     http: true,
     metrics: true,
