@@ -18,6 +18,7 @@ import { backupVerify } from './backups/backup-verify.js';
 import { diskReport } from './system/disk-report.js';
 import { driverConfig } from './driver/driver-config.js';
 import { driverInspect } from './driver/driver-inspect.js';
+import { storageAdvise } from './driver/storage-advise.js';
 import { hostsList } from './system/hosts-list.js';
 import type { Op } from '../core/op.js';
 import type { OpRegistry } from '../core/ports.js';
@@ -35,6 +36,7 @@ export const catalog: readonly Op[] = [
   hostsList,
   driverInspect,
   driverConfig,
+  storageAdvise,
   diskReport,
   alertRules,
   volumeList,
