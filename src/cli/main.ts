@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `storage-ops` command: parses the words into an op and its input, runs it through runOp
- * as the local user, and prints the op's rendering (or JSON with --json). Also hosts the process
+ * as the local user, and prints the op's view as text (or its output as JSON with --json). Also hosts the process
  * commands: serve, help, docs.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,9 +11,10 @@ import { exitCodeFor, OpsError, toOpsError } from '../core/errors.js';
 import { createLogger, silentLogger } from '../core/logger.js';
 import { catalog, findOp, requireOp } from '../ops/catalog.js';
 import type { Actor, Progress } from '../core/op.js';
-import { renderApproval } from '../ops/governance/approval-shared.js';
 import { previewOp, submitOp } from '../core/approvals.js';
-import { renderPreview } from '../core/preview-text.js';
+import { approvalView } from '../core/views/approval-view.js';
+import { previewView } from '../core/views/preview-view.js';
+import { renderViewText } from '../core/views/render-text.js';
 import { redactText } from '../core/redact.js';
 import { commandHelp, extractReference, generalHelp, markdownReference } from '../core/words/help-text.js';
 import { parseOpArgs } from '../core/words/parse-words.js';
@@ -129,16 +130,16 @@ async function main(argv: string[]): Promise<number> {
 
   if (op.effect === 'destructive' && !flags.yes) {
     const { preview } = await previewOp(deps, op, input, opts);
-    print(`${renderPreview(preview)}\n\nNothing was changed. Run it again with --yes to do this.`, { preview, changed: false });
+    print(`${renderViewText(previewView(preview))}\n\nNothing was changed. Run it again with --yes to do this.`, { preview, changed: false });
     return exitCodeFor(new OpsError('approval_required', 'preview only'));
   }
   const submitted = await submitOp(deps, op, input, { ...opts, confirmed: flags.yes });
   if (submitted.kind === 'pending') {
     const a = submitted.approval;
-    print(`${renderApproval(a)}\n\nWaiting for an admin: storage-ops approve ${a.id}`, { approval: a, changed: false });
+    print(`${renderViewText(approvalView(a))}\n\nWaiting for an admin: storage-ops approve ${a.id}`, { approval: a, changed: false });
     return exitCodeFor(new OpsError('approval_required', 'pending'));
   }
-  print(submitted.text, submitted.output);
+  print(renderViewText(op.view(submitted.output)), submitted.output);
   return 0;
 }
 

@@ -131,7 +131,6 @@ export interface DecisionResult {
   alreadyDecided: boolean;
   message: string;
   output: unknown;
-  outputText: string | null;
 }
 
 export interface DecideOptions extends SubmitOptions {
@@ -194,7 +193,7 @@ export async function decideApproval(deps: Deps, id: string, decision: 'approve'
         hint: 'Another admin has to approve it',
       });
     case 'already':
-      return { record: t.record, alreadyDecided: true, message: describeDecision(t.record), output: null, outputText: null };
+      return { record: t.record, alreadyDecided: true, message: describeDecision(t.record), output: null };
     case 'decided':
       break;
   }
@@ -214,7 +213,7 @@ export async function decideApproval(deps: Deps, id: string, decision: 'approve'
     detail: { note: record.decisionNote, requester: record.requester.id },
   });
   if (record.status === 'denied') {
-    return { record, alreadyDecided: false, message: `request ${id} denied by ${approver}; nothing was changed`, output: null, outputText: null };
+    return { record, alreadyDecided: false, message: `request ${id} denied by ${approver}; nothing was changed`, output: null };
   }
   return execute(deps, record, opts);
 }
@@ -237,12 +236,12 @@ async function execute(deps: Deps, record: ApprovalRecord, opts: DecideOptions):
   });
   try {
     const output = await runOp(deps, op, record.input, { actor: opts.actor, approval: running, onProgress: opts.onProgress, signal: opts.signal });
-    const text = op.render(output);
+    const summary = op.view(output).summary;
     const done = await setExecution(deps, record.id, (r) => {
       r.status = 'executed';
-      r.execution = { startedAt, finishedAt: deps.now().toISOString(), outcome: 'ok', summary: text.split('\n')[0] ?? '', error: null };
+      r.execution = { startedAt, finishedAt: deps.now().toISOString(), outcome: 'ok', summary, error: null };
     });
-    return { record: done, alreadyDecided: false, message: `request ${record.id} approved by ${done.decidedBy} and executed`, output, outputText: text };
+    return { record: done, alreadyDecided: false, message: `request ${record.id} approved by ${done.decidedBy} and executed`, output };
   } catch (err) {
     const e = toOpsError(err);
     await setExecution(deps, record.id, (r) => {
@@ -254,7 +253,7 @@ async function execute(deps: Deps, record: ApprovalRecord, opts: DecideOptions):
 }
 
 export type Submitted =
-  | { kind: 'done'; output: unknown; text: string; approval: ApprovalRecord | null }
+  | { kind: 'done'; output: unknown; approval: ApprovalRecord | null }
   | { kind: 'pending'; approval: ApprovalRecord };
 
 /**
@@ -270,7 +269,7 @@ export async function submitOp<I extends z.ZodObject>(
 ): Promise<Submitted> {
   if (op.effect !== 'destructive') {
     const output = await runOp(deps, op, rawInput, opts);
-    return { kind: 'done', output, text: op.render(output), approval: null };
+    return { kind: 'done', output, approval: null };
   }
   const record = await requestOp(deps, op, rawInput, opts);
   if (!opts.confirmed && !opts.policy) return { kind: 'pending', approval: record };
@@ -281,7 +280,7 @@ export async function submitOp<I extends z.ZodObject>(
     op: op as unknown as Op,
     note: opts.policy ? `policy: ${opts.policy}` : `confirmed by the requester (${opts.actor.source})`,
   });
-  return { kind: 'done', output: result.output, text: result.outputText ?? '', approval: result.record };
+  return { kind: 'done', output: result.output, approval: result.record };
 }
 
 /**

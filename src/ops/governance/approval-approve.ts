@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { decideApproval } from '../../core/approvals.js';
 import { defineOp } from '../../core/op.js';
-import { approvalId, DecisionOutput } from './approval-shared.js';
+import { approvalId, DecisionOutput, decisionView } from './approval-shared.js';
 
 export const approvalApprove = defineOp({
   name: 'approval_approve',
@@ -22,9 +22,9 @@ export const approvalApprove = defineOp({
   examples: ['k3m9x2qa'],
   async run(deps, input, ctx) {
     const r = await decideApproval(deps, input.id, 'approve', { actor: ctx.actor, note: input.note, onProgress: ctx.onProgress, signal: ctx.signal });
-    return { approval: r.record, alreadyDecided: r.alreadyDecided, message: r.message, result: r.output, resultText: r.outputText };
+    // The executed op's view is made here, where the catalog is at hand; view() has only the output.
+    const executed = r.output !== null && r.output !== undefined ? deps.ops.find(r.record.op) : undefined;
+    return { approval: r.record, alreadyDecided: r.alreadyDecided, message: r.message, result: r.output, resultView: executed ? executed.view(r.output) : null };
   },
-  render(o) {
-    return o.resultText ? `${o.message}\n\n${o.resultText}` : o.message;
-  },
+  view: decisionView,
 });

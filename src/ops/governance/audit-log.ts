@@ -3,7 +3,6 @@
  */
 import { z } from 'zod';
 import { AuditEntrySchema } from '../../core/audit-entry.js';
-import { table } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
 
 export const auditLog = defineOp({
@@ -27,19 +26,38 @@ export const auditLog = defineOp({
       .reverse();
     return { total: audit.length, entries: picked };
   },
-  render(o) {
-    if (o.entries.length === 0) return 'The audit log is empty.';
-    return table([
-      ['TIME', 'ACTOR', 'OP', 'HOST', 'PHASE', 'OUTCOME', 'DETAIL'],
-      ...o.entries.map((e) => [
-        e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-        e.actor,
-        e.op,
-        e.host ?? '-',
-        e.phase,
-        e.outcome,
-        e.error ? `${e.error.code}: ${e.error.message}` : e.durationMs !== null ? `${e.durationMs} ms` : '',
-      ]),
-    ]);
+  view(o) {
+    const title = 'Audit log';
+    if (o.total === 0) return { title, summary: 'The audit log is empty.' };
+    if (o.entries.length === 0) return { title, summary: `No audit entries match (${o.total} in the log).` };
+    return {
+      title,
+      summary: `${o.entries.length} of ${o.total} audit entries, newest first`,
+      tables: [
+        {
+          id: 'entries',
+          columns: [
+            { key: 'at', label: 'TIME', type: 'time' },
+            { key: 'actor', label: 'ACTOR', type: 'text' },
+            { key: 'op', label: 'OP', type: 'text' },
+            { key: 'host', label: 'HOST', type: 'text' },
+            { key: 'phase', label: 'PHASE', type: 'text' },
+            { key: 'outcome', label: 'OUTCOME', type: 'text' },
+            { key: 'duration', label: 'TOOK', type: 'duration' },
+            { key: 'error', label: 'ERROR', type: 'text' },
+          ],
+          rows: o.entries.map((e) => ({
+            at: e.at,
+            actor: e.actor,
+            op: e.op,
+            host: e.host,
+            phase: e.phase,
+            outcome: e.outcome,
+            duration: e.durationMs,
+            error: e.error ? `${e.error.code}: ${e.error.message}` : '',
+          })),
+        },
+      ],
+    };
   },
 });

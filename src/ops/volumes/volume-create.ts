@@ -8,6 +8,7 @@ import { OpsError } from '../../core/errors.js';
 import { hostField, stringMap, volumeName } from '../shared/common-inputs.js';
 import { defineOp } from '../../core/op.js';
 import { VolumeInfoSchema } from './volume-schemas.js';
+import { keyValues } from '../shared/view-parts.js';
 
 /** Checks the local driver's mount options, which the engine only checks at first mount. */
 export function checkLocalDriverOpts(opts: Record<string, string>): void {
@@ -76,11 +77,15 @@ export const volumeCreate = defineOp({
     const v = await engine.createVolume({ name: input.name, driver: input.driver, driverOpts: input.driverOpts, labels: input.labels });
     return { host: engine.host.name, ...v, size: null, refCount: 0, usedBy: [] };
   },
-  render(o) {
-    const extras = [
-      Object.keys(o.labels).length ? `labels ${Object.entries(o.labels).map(([k, v]) => `${k}=${v}`).join(',')}` : '',
-      Object.keys(o.options).length ? `options ${Object.entries(o.options).map(([k, v]) => `${k}=${v}`).join(',')}` : '',
-    ].filter(Boolean);
-    return `Created volume ${o.name} on ${o.host} (driver ${o.driver}${extras.length ? '; ' + extras.join('; ') : ''}).`;
+  view(o) {
+    return {
+      title: `Volume ${o.name} created`,
+      summary: `Created volume ${o.name} on ${o.host} (driver ${o.driver}).`,
+      fields: [
+        { label: 'Labels', value: keyValues(o.labels) },
+        { label: 'Options', value: keyValues(o.options) },
+        { label: 'Mountpoint', value: o.mountpoint },
+      ],
+    };
   },
 });
