@@ -109,9 +109,10 @@ beforeAll(async () => {
   await viewOf('volume_list');
   await viewOf('volume_create', { name: 'fresh', labels: { team: 'ops' } });
   await viewOf('volume_benchmark', { name: 'db', rw: 'randread' });
-  await viewOf('volume_backup', { volumes: ['db'] });
+  const backed = await runOp(deps, findOp('volume_backup') as Op, { volumes: ['db'] }, { actor: admin });
+  views.set('volume_backup', (findOp('volume_backup') as Op).view(backed));
+  const backupId = (backed as { backups: Array<{ id: string }> }).backups[0]?.id ?? '';
   await viewOf('backup_list');
-  const backupId = (await deps.state.read()).backups?.[0]?.id as string;
   await viewOf('backup_verify', { id: backupId });
   await viewOf('volume_inspect', { name: 'db' });
   await viewOf('volume_restore', { backupId, target: 'restored', create: true }, 'confirmed');
