@@ -68,7 +68,11 @@ export const ConfigSchema = z
       .strictObject({ maxEntries: z.number().int().min(100).default(20000) })
       .default({ maxEntries: 20000 }),
     metrics: z
-      .strictObject({ cacheSeconds: z.number().int().min(0).max(3600).default(60).describe('how long one collection per host is reused by /metrics') })
+      .strictObject({
+        cacheSeconds: z.number().int().min(0).max(3600).default(60).describe('how long one collection per host is reused by /metrics'),
+        tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional().describe('environment variable holding a bearer token /metrics requires'),
+        tokenSha256: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'a sha256 digest in hex (64 characters): printf %s "$TOKEN" | sha256sum')).optional().describe('sha256 digests of bearer tokens /metrics accepts'),
+      })
       .default({ cacheSeconds: 60 }),
     access: AccessSchema.default(AccessSchema.parse({})),
     protected: ProtectedSchema.default(ProtectedSchema.parse({})),

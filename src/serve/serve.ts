@@ -6,7 +6,8 @@ import { OpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Deps } from '../core/ports.js';
 import { createMetricsCollector } from '../ops/system/metrics.js';
-import { startHttpServer, type HttpServer } from './http-server.js';
+import { bearerCheck } from './bearer-auth.js';
+import { startHttpServer, unauthorized, type HttpServer } from './http-server.js';
 
 export interface RunningService {
   http: HttpServer;
@@ -21,11 +22,14 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
   }
   const started = new Date();
   const metrics = createMetricsCollector(deps);
+  const metricsAllowed = bearerCheck(deps.config.metrics, env, 'metrics');
   const http = await startHttpServer({
     host,
     port,
+    log,
     routes: {
-      '/metrics': async (_req, res) => {
+      '/metrics': async (req, res) => {
+        if (metricsAllowed && !metricsAllowed(req)) return unauthorized(res, 'storage-ops metrics');
         const body = await metrics();
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
       },
@@ -36,7 +40,7 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
       },
     },
   });
-  log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics'] });
+  log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics'], metricsAuth: metricsAllowed ? 'bearer token' : 'none' });
   log.info('parts', { http: true, metrics: true, slack: false, mcp: false, schedules: false, hosts: deps.engines.hosts().map((h) => h.name) });
   return {
     http,
