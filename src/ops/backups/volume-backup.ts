@@ -128,10 +128,12 @@ export const volumeBackup = defineOp({
     const findings: ViewFinding[] = [];
     const notes: string[] = [];
     for (const b of o.backups) {
-      for (const w of b.warnings) findings.push({ severity: 'warning', message: `${b.volume}: ${w}` });
-      if (b.retention?.error) findings.push({ severity: 'warning', message: `${b.volume}: retention not applied: ${b.retention.error}`, advice: 'The backup stands; run `storage-ops prune-backups` to apply retention' });
-      if (b.stoppedContainers.length) notes.push(`${b.volume}: stopped and restarted (${b.stopReason}): ${b.stoppedContainers.join(', ')}`);
-      if (b.retention && !b.retention.error && b.retention.removed.length) notes.push(`${b.volume}: retention removed: ${b.retention.removed.join(', ')}`);
+      // With one backup the summary names the volume; with several each line says which.
+      const of = o.backups.length > 1 ? `${b.volume}: ` : '';
+      for (const w of b.warnings) findings.push({ severity: 'warning', message: `${of}${w}` });
+      if (b.retention?.error) findings.push({ severity: 'warning', message: `${of}retention not applied: ${b.retention.error}`, advice: 'The backup stands; run `storage-ops prune-backups` to apply retention' });
+      if (b.stoppedContainers.length) notes.push(`${of}stopped and restarted (${b.stopReason}): ${b.stoppedContainers.join(', ')}`);
+      if (b.retention && !b.retention.error && b.retention.removed.length) notes.push(`${of}retention removed: ${b.retention.removed.join(', ')}`);
     }
     const hooks: ViewTable[] = o.backups.some((b) => b.hooks.length)
       ? [
