@@ -104,7 +104,8 @@ describe('age v1 X25519', () => {
     const secret = generateIdentity().identity;
     const e = (() => {
       try {
-        parseIdentities(`${secret.slice(0, -1)}Q\n`, '/keys/k.txt');
+        // A wrong checksum character (one that differs from the real one, which is Q once in 32 keys).
+        parseIdentities(`${secret.slice(0, -1)}${secret.endsWith('Q') ? 'P' : 'Q'}\n`, '/keys/k.txt');
       } catch (err) {
         return err as OpsError;
       }
