@@ -9,7 +9,7 @@ import type { Deps } from './ports.js';
 import type { View } from './view.js';
 
 export type Effect = 'read' | 'write' | 'destructive';
-export type Source = 'cli' | 'slack' | 'mcp' | 'schedule' | 'test';
+export type Source = 'cli' | 'slack' | 'mcp' | 'schedule';
 
 export interface Actor {
   /** Stable identity: "cli:alice", "slack:U123", "mcp:token-name", "schedule:nightly". */
@@ -103,6 +103,16 @@ export interface Op<I extends z.ZodObject = z.ZodObject, O extends z.ZodType = z
    * and never format an op's output themselves.
    */
   view(output: z.output<O>): View;
+  /**
+   * Ops whose `host` field means "every host" when omitted (not the default host): requests
+   * don't pin a host for them.
+   */
+  allHostsWhenOmitted?: boolean;
+  /**
+   * When the op ran but did not do what was asked (e.g. `rm` left a volume in use), a sentence
+   * saying so: the CLI exits non-zero, like `docker volume rm`, while the output says why.
+   */
+  shortfall?(output: z.output<O>): string | null;
   /** Facts from the output worth keeping in the audit log (what was removed, skipped, failed). */
   auditDetail?(output: z.output<O>): Record<string, unknown>;
 }

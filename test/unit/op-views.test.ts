@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runConfirmed, submitOp } from '../../src/core/approvals.js';
+import { waitForJob } from '../../src/core/jobs.js';
 import type { Actor, Op } from '../../src/core/op.js';
 import type { Deps } from '../../src/core/ports.js';
 import { runOp } from '../../src/core/run-op.js';
@@ -68,9 +69,9 @@ let deps: Deps;
 let engine: FakeEngine;
 
 /** Runs an op on the fakes and keeps its view for the tests below. */
-async function viewOf(name: string, input: Record<string, unknown> = {}, how: 'run' | 'confirmed' = 'run'): Promise<View> {
+async function viewOf(name: string, input: Record<string, unknown> = {}, how: 'run' | 'confirmed' = 'run', actor = admin): Promise<View> {
   const op = findOp(name) as Op;
-  const out = how === 'run' ? await runOp(deps, op, input, { actor: admin }) : await runConfirmed(deps, op, input, { actor: admin });
+  const out = how === 'run' ? await runOp(deps, op, input, { actor }) : await runConfirmed(deps, op, input, { actor });
   const v = op.view(out);
   views.set(name, v);
   return v;
@@ -122,10 +123,20 @@ beforeAll(async () => {
   await viewOf('system_cleanup', { buildCache: true }, 'confirmed');
   const pending = await submitOp(deps, findOp('volume_remove') as Op, { names: ['fresh'] }, { actor: alice });
   const denied = await submitOp(deps, findOp('volume_remove') as Op, { names: ['restored'] }, { actor: alice });
+  const withdrawn = await submitOp(deps, findOp('volume_remove') as Op, { names: ['db'] }, { actor: alice });
+  await viewOf('approval_withdraw', { id: withdrawn.kind === 'pending' ? withdrawn.approval.id : '' }, 'run', alice);
   await viewOf('approval_list');
   await viewOf('approval_approve', { id: pending.kind === 'pending' ? pending.approval.id : '' });
   await viewOf('approval_deny', { id: denied.kind === 'pending' ? denied.approval.id : '', note: 'keep it' });
   await viewOf('audit_log', { limit: 5 });
+  const verifying = await submitOp(deps, findOp('backup_verify') as Op, { id: backupId }, { actor: admin });
+  const jobIdOf = verifying.kind === 'job' ? verifying.job.id : '';
+  await waitForJob(deps, jobIdOf);
+  await viewOf('job_show', { id: jobIdOf });
+  const cancelling = await submitOp(deps, findOp('volume_backup') as Op, { volumes: ['db'] }, { actor: admin });
+  await viewOf('job_cancel', { id: cancelling.kind === 'job' ? cancelling.job.id : '' });
+  await waitForJob(deps, cancelling.kind === 'job' ? cancelling.job.id : '');
+  await viewOf('job_list');
 });
 
 describe('op views', () => {
@@ -249,8 +260,25 @@ describe('op views', () => {
     expect(approve.fields?.[0]).toEqual({ label: 'Result', value: 'rm on prod-1: 1 removed (0B reclaimed), 0 skipped, 0 failed.' });
     expect(approve.tables?.[0]?.rows[0]).toMatchObject({ result: 'removed', name: 'fresh' });
     expect(views.get('approval_deny')?.summary).toMatch(/^request \w{8} denied by cli:root; nothing was changed$/);
+    expect(views.get('approval_withdraw')?.summary).toMatch(/^Request \w{8} \(rm\) withdrawn; nothing was changed\.$/);
     const audit = views.get('audit_log') as View;
     expect(audit.summary).toMatch(/^5 of \d+ audit entries, newest first$/);
     expect(columnsOf(audit, 'entries')).toEqual([['TIME', 'time'], ['ACTOR', 'text'], ['OP', 'text'], ['HOST', 'text'], ['PHASE', 'text'], ['OUTCOME', 'text'], ['TOOK', 'duration'], ['ERROR', 'text']]);
+  });
+
+  it('jobs: one job as a view, cancelling one, and the list as a typed table', () => {
+    const show = views.get('job_show') as View;
+    expect(show.summary).toMatch(/^Job \w{8}: verify by root — succeeded: Backup db_\d{8}_\d{6} \(db on prod-1\): OK$/);
+    expect(show.fields).toContainEqual({ label: 'Status', value: 'succeeded' });
+    const cancel = views.get('job_cancel') as View;
+    expect(cancel.summary).toMatch(/^Cancel requested for job \w{8}; it stops within seconds\.$/);
+    const list = views.get('job_list') as View;
+    expect(list.summary).toMatch(/^\d job\(s\), newest first: 0 running, 0 queued$/);
+    expect(columnsOf(list, 'jobs')).toEqual([
+      ['ID', 'text'], ['COMMAND', 'text'], ['HOST', 'text'], ['STARTED BY', 'text'], ['STATUS', 'text'], ['DONE', 'percent'], ['PHASE', 'text'], ['CREATED', 'time'], ['ENDED', 'time'], ['RESULT', 'text'],
+    ]);
+    // The fake backup may finish before the cancel lands: either way it has ended.
+    expect(list.tables?.[0]?.rows.slice(0, 2).map((r) => r.command)).toEqual(['backup', 'verify']);
+    expect(['cancelled', 'succeeded']).toContain(list.tables?.[0]?.rows[0]?.status);
   });
 });

@@ -64,7 +64,7 @@ function job(over: Partial<JobRecord> = {}): JobRecord {
     startedAt: '2026-11-30T12:00:01.000Z',
     finishedAt: null,
     cancelRequestedBy: null,
-    owner: { pid: 1, hostname: 'h', startedAt: '2026-11-30T12:00:00.000Z' },
+    owner: { processId: 'p1', pid: 1, hostname: 'h', bootId: 'b', startedAt: '2026-11-30T12:00:00.000Z' },
     ...over,
   };
 }
@@ -214,7 +214,7 @@ describe('jobView', () => {
   it('a running job: phase, percent, amounts, rate and time left', () => {
     const v = jobView(job());
     expect(v.title).toBe('Job j0b5x7ab: backup');
-    expect(v.summary).toBe('Job j0b5x7ab (backup on prod-1) is running: compressing 25.0% (250MB of 1GB), 50MB/s, about 15.0s left');
+    expect(v.summary).toBe('Job j0b5x7ab: backup on prod-1 by alice — running: compressing 25% 250MB/1GB 50MB/s ETA 15s');
     const byLabel = Object.fromEntries((v.fields ?? []).map((f) => [f.label, f]));
     expect(byLabel.Progress).toEqual({ label: 'Progress', value: 25, type: 'percent' });
     expect(byLabel.Rate).toEqual({ label: 'Rate', value: 50_000_000, type: 'bytes', perSecond: true });
@@ -225,16 +225,16 @@ describe('jobView', () => {
 
   it('a finished job: result summary or the error with its hint', () => {
     const done = jobView(job({ status: 'succeeded', summary: 'Backed up db on prod-1: db_20261130_120000', finishedAt: '2026-11-30T12:01:01.000Z' }));
-    expect(done.summary).toBe('Job j0b5x7ab (backup on prod-1) succeeded: Backed up db on prod-1: db_20261130_120000');
+    expect(done.summary).toBe('Job j0b5x7ab: backup on prod-1 by alice — succeeded: Backed up db on prod-1: db_20261130_120000');
     expect(done.fields).toContainEqual({ label: 'Took', value: 60_000, type: 'duration' });
     expect(done.fields?.map((f) => f.label)).not.toContain('Time left');
     expect(done.charts).toEqual([]);
     const failed = jobView(job({ status: 'failed', error: { code: 'unavailable', message: 'engine prod-1 went away', hint: 'Check dockerd' }, finishedAt: '2026-11-30T12:00:09.000Z' }));
-    expect(failed.summary).toBe('Job j0b5x7ab (backup on prod-1) failed: engine prod-1 went away');
+    expect(failed.summary).toBe('Job j0b5x7ab: backup on prod-1 by alice — failed: engine prod-1 went away');
     expect(failed.findings).toEqual([{ severity: 'critical', message: 'unavailable: engine prod-1 went away', advice: 'Check dockerd' }]);
-    expect(jobView(job({ status: 'cancelled', cancelRequestedBy: 'cli:bob' })).summary).toBe('Job j0b5x7ab (backup on prod-1) was cancelled by cli:bob');
+    expect(jobView(job({ status: 'cancelled', cancelRequestedBy: 'cli:bob' })).summary).toBe('Job j0b5x7ab: backup on prod-1 by alice — cancelled (by cli:bob)');
     expect(jobView(job({ status: 'interrupted' })).findings?.[0]?.severity).toBe('warning');
-    expect(jobView(job({ status: 'queued', progress: null, startedAt: null })).summary).toBe('Job j0b5x7ab (backup on prod-1) is queued');
+    expect(jobView(job({ status: 'queued', progress: null, startedAt: null })).summary).toBe('Job j0b5x7ab: backup on prod-1 by alice — queued');
   });
 
   it('every kernel view fits the View schema', () => {

@@ -3,10 +3,9 @@
  * the result summary or the error. Used for `job <id>`, chat messages that follow a job, and MCP
  * progress.
  */
-import { formatBytes } from '../format.js';
+import { describeJobProgress } from '../job-progress-text.js';
 import type { JobRecord } from '../job-record.js';
 import type { ColumnType, View, ViewChart, ViewField, ViewFinding } from '../view.js';
-import { formatDuration } from './format-cell.js';
 
 /** Percent done (0-100, one decimal), when the progress has a total. */
 export function jobPercent(job: JobRecord): number | null {
@@ -15,35 +14,22 @@ export function jobPercent(job: JobRecord): number | null {
   return Math.min(100, Math.floor((p.done / p.total) * 1000) / 10);
 }
 
-function progressText(job: JobRecord): string {
-  const p = job.progress;
-  if (!p) return 'starting';
-  const parts = [p.phase];
-  const pct = jobPercent(job);
-  const amount = (n: number): string => (p.unit === 'bytes' ? formatBytes(n) : String(n));
-  if (pct !== null) parts.push(`${pct.toFixed(1)}%`);
-  if (p.done !== undefined) parts.push(p.total ? `(${amount(p.done)} of ${amount(p.total)})` : `(${amount(p.done)})`);
-  const tail: string[] = [];
-  if (p.rate !== undefined) tail.push(`${amount(p.rate)}/s`);
-  if (p.etaSeconds !== undefined) tail.push(`about ${formatDuration(p.etaSeconds * 1000)} left`);
-  return tail.length ? `${parts.join(' ')}, ${tail.join(', ')}` : parts.join(' ');
-}
-
-function headline(job: JobRecord): string {
-  const what = `Job ${job.id} (${job.verb}${job.host ? ` on ${job.host}` : ''})`;
+/** "Job q7m2x9ka: backup on prod-1 by alice — running: reading 45% 120MB/260MB 80MB/s ETA 2s". */
+export function jobLine(job: JobRecord): string {
+  const base = `Job ${job.id}: ${job.verb}${job.host ? ` on ${job.host}` : ''} by ${job.actor.display ?? job.actor.id} — ${job.status}`;
   switch (job.status) {
     case 'queued':
-      return `${what} is queued`;
+      return base;
     case 'running':
-      return `${what} is running: ${progressText(job)}`;
+      return job.progress ? `${base}: ${describeJobProgress(job.progress)}` : base;
     case 'succeeded':
-      return `${what} succeeded${job.summary ? `: ${job.summary}` : ''}`;
+      return job.summary ? `${base}: ${job.summary}` : base;
     case 'failed':
-      return `${what} failed: ${job.error?.message ?? job.summary ?? 'unknown error'}`;
+      return `${base}: ${job.error?.message ?? job.summary ?? 'unknown error'}`;
     case 'cancelled':
-      return `${what} was cancelled${job.cancelRequestedBy ? ` by ${job.cancelRequestedBy}` : ''}`;
+      return job.cancelRequestedBy ? `${base} (by ${job.cancelRequestedBy})` : base;
     case 'interrupted':
-      return `${what} was interrupted: the process running it ended before it finished`;
+      return `${base}: the process running it ended before it finished`;
   }
 }
 
@@ -84,5 +70,5 @@ export function jobView(job: JobRecord): View {
   if (pct !== null && (job.status === 'running' || job.status === 'queued')) {
     charts.push({ id: 'progress', title: `${job.verb}: ${p?.phase ?? ''}`.trim(), kind: 'gauge', unit: 'percent', points: [{ x: 'done', value: pct }] });
   }
-  return { title: `Job ${job.id}: ${job.verb}`, summary: headline(job), fields, findings, charts };
+  return { title: `Job ${job.id}: ${job.verb}`, summary: jobLine(job), fields, findings, charts };
 }
