@@ -8,6 +8,7 @@ import { StateStore } from '../../src/state/state-store.js';
 import type { Actor } from '../../src/core/op.js';
 import { FakeEngine, fakeContainer, fakeDeps, fakeVolume } from './fakes.js';
 import { failure as errorOf } from '../harness/expect-failure.js';
+import { auditTrail } from '../harness/audit-trail.js';
 
 const ANON = (n: number): string => String(n).repeat(64).slice(0, 64).replace(/[^0-9]/g, 'a');
 const alice: Actor = { id: 'slack:UALICE', source: 'slack', display: 'alice' };
@@ -124,7 +125,7 @@ describe('approval workflow', () => {
     expect((await decideApproval(deps, rec2.id, 'approve', { actor: bob })).message).toMatch(/already denied by slack:UBOB/);
     expect(engine.calls.filter((c) => c.startsWith('remove'))).toEqual([]);
 
-    const { audit } = await deps.state.read();
+    const audit = await auditTrail(deps.state);
     const story = (id: string): string[] => audit.filter((a) => a.approvalId === id).map((a) => `${a.phase}:${a.outcome}:${a.actor}`);
     expect(story(rec.id)).toEqual(['requested:pending:slack:UALICE', 'decided:expired:system']);
     expect(story(rec2.id)).toEqual(['requested:pending:slack:UALICE', 'decided:denied:slack:UBOB']);
