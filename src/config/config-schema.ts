@@ -57,6 +57,14 @@ export const ProtectedSchema = z.strictObject({
   labels: z.array(z.string().regex(/^[^=\s][^=]*(=.*)?$/)).default(['storage-ops.protected=true']).describe('"key" or "key=value" labels that protect a volume'),
 });
 
+export const SlackConfigSchema = z.strictObject({
+  approvalsChannel: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'use the channel id (like C0123ABCD, shown at the bottom of the channel\'s details), not its name')
+    .optional()
+    .describe('channel id where every approval request is posted, wherever it was made (CLI, MCP, schedules, Slack)'),
+});
+
 export const ConfigSchema = z
   .strictObject({
     hosts: z.array(HostSchema).default([]),
@@ -80,6 +88,7 @@ export const ConfigSchema = z
     access: AccessSchema.default(AccessSchema.parse({})),
     protected: ProtectedSchema.default(ProtectedSchema.parse({})),
     backup: BackupConfigSchema.prefault({}),
+    slack: SlackConfigSchema.default({}),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();
