@@ -1,7 +1,10 @@
 /**
- * audit_log: the most recent audit entries, newest first, optionally narrowed to one op or actor.
+ * audit_log: the most recent audit entries, newest first, optionally narrowed to one op, actor or
+ * approval. Reads the audit log backwards and stops once it has enough, so asking for the last
+ * 50 entries costs the same however long the log is.
  */
 import { z } from 'zod';
+import { readAudit } from '../../core/audit.js';
 import { AuditEntrySchema } from '../../core/audit-entry.js';
 import { defineOp } from '../../core/op.js';
 
@@ -16,23 +19,23 @@ export const auditLog = defineOp({
     actor: z.string().min(1).optional().describe('only entries of this actor (e.g. cli:alice)'),
     approval: z.string().min(1).optional().describe('only the story of this approval request (requested, decided, started, finished)'),
   }),
-  output: z.object({ total: z.number().int().describe('entries kept in the log'), entries: z.array(AuditEntrySchema) }),
+  output: z.object({
+    entries: z.array(AuditEntrySchema).describe('newest first'),
+    more: z.boolean().describe('older entries that match exist beyond the limit'),
+  }),
   examples: ['', '--limit 20', '--op volume_create', '--approval k3m9x2qa'],
   async run(deps, input) {
-    const { audit } = await deps.state.read();
-    const picked = audit
-      .filter((e) => (!input.op || e.op === input.op) && (!input.actor || e.actor === input.actor) && (!input.approval || e.approvalId === input.approval))
-      .slice(-input.limit)
-      .reverse();
-    return { total: audit.length, entries: picked };
+    return readAudit(deps, {
+      limit: input.limit,
+      filter: (e) => (!input.op || e.op === input.op) && (!input.actor || e.actor === input.actor) && (!input.approval || e.approvalId === input.approval),
+    });
   },
   view(o) {
     const title = 'Audit log';
-    if (o.total === 0) return { title, summary: 'The audit log is empty.' };
-    if (o.entries.length === 0) return { title, summary: `No audit entries match (${o.total} in the log).` };
+    if (o.entries.length === 0) return { title, summary: 'No audit entries.' };
     return {
       title,
-      summary: `${o.entries.length} of ${o.total} audit entries, newest first`,
+      summary: `${o.entries.length} audit entr${o.entries.length === 1 ? 'y' : 'ies'}, newest first${o.more ? '; older ones exist' : ''}`,
       tables: [
         {
           id: 'entries',
@@ -58,6 +61,7 @@ export const auditLog = defineOp({
           })),
         },
       ],
+      notes: o.more ? ['older entries exist: raise --limit to see them'] : [],
     };
   },
 });
