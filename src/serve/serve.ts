@@ -5,6 +5,7 @@
 import { OpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Deps } from '../core/ports.js';
+import { startEventRelay } from '../core/event-relay.js';
 import { createMetricsCollector } from '../ops/system/metrics.js';
 import { createMcpHttpEndpoint } from '../mcp/transports/http-endpoint.js';
 import { bearerCheck } from './bearer-auth.js';
@@ -58,6 +59,9 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
   }
   log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics', '/mcp'], metricsAuth: metricsAllowed ? 'bearer token' : 'none' });
   if (mcp.tokenNames.length === 0) log.warn('mcp over http: no tokens configured (mcp.tokens), so /mcp answers 401 to everyone');
+  // Requests and job progress written by other processes (the CLI, a stdio MCP server) reach this
+  // process's subscribers (Slack, MCP) through the relay.
+  const relay = await startEventRelay(deps);
   log.info('parts', {
     http: true,
     metrics: true,
@@ -70,6 +74,7 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
     http,
     slack,
     async stop() {
+      relay.stop();
       await slack?.stop();
       await mcp.close();
       await http.close();

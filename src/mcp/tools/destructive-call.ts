@@ -8,7 +8,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ApprovalRecord } from '../../core/approval-record.js';
-import { decideApproval, submitOp } from '../../core/approvals.js';
+import { decideApproval, submitOp, withdrawApproval } from '../../core/approvals.js';
 import type { Op } from '../../core/op.js';
 import { roleOf } from '../../core/roles.js';
 import { approvalText, opText } from './readable-text.js';
@@ -27,7 +27,7 @@ export async function runDestructive(ctx: ToolCallContext, op: Op, input: Record
   const submitted = await submitOp(ctx.deps, op, input, { actor: ctx.actor, signal: extra.signal });
   if (submitted.kind !== 'pending') {
     // The kernel never confirms on its own; treat anything else as already decided.
-    return envelope(op, 'executed', `${op.name} ran`, submitted.approval as ApprovalRecord, submitted.output, ctx);
+    return envelope(op, submitted.kind === 'job' ? 'running' : 'executed', `${op.name} ${submitted.kind === 'job' ? `runs as job ${submitted.job.id}` : 'ran'}`, submitted.approval as ApprovalRecord, submitted.kind === 'done' ? submitted.output : null, ctx);
   }
   const record = submitted.approval;
   const waiting = (why: string): CallToolResult =>
@@ -37,7 +37,8 @@ export async function runDestructive(ctx: ToolCallContext, op: Op, input: Record
   if (answer === 'unsupported') return waiting(`Request ${record.id} is pending approval.`);
   if (answer === 'no_answer') return waiting(`Request ${record.id} is pending approval; the user did not answer the confirmation.`);
   if (answer === 'declined') {
-    return envelope(op, 'withdrawn', `The user declined request ${record.id}; it stays pending only until an admin denies it or it expires at ${record.expiresAt}. Nothing was changed.`, record, null, ctx);
+    const withdrawn = await withdrawApproval(ctx.deps, record.id, ctx.actor);
+    return envelope(op, 'withdrawn', `The user declined request ${record.id}, so it was withdrawn. Nothing was changed.`, withdrawn, null, ctx);
   }
   // Confirmed by the user: the requester's own confirmation, as with the CLI's --yes.
   const canSelfApprove = roleOf(ctx.deps.config, ctx.actor) === 'admin' && !record.twoPerson;
@@ -45,6 +46,7 @@ export async function runDestructive(ctx: ToolCallContext, op: Op, input: Record
     const why = record.twoPerson ? 'the two-person rule applies to MCP requests' : `${ctx.actor.id} is not an admin`;
     return waiting(`The user confirmed request ${record.id}, but ${why}, so it waits for an admin.`);
   }
-  const decided = await decideApproval(ctx.deps, record.id, 'approve', { actor: ctx.actor, signal: extra.signal, note: 'confirmed by the requester in the MCP client' });
-  return envelope(op, 'executed', decided.message, decided.record, decided.output, ctx);
+  // The person answered in their client, so this is their confirmation, not the model's.
+  const decided = await decideApproval(ctx.deps, record.id, 'approve', { actor: ctx.actor, signal: extra.signal, note: 'confirmed by the requester in the MCP client', idempotencyKey: `mcp-confirm:${record.id}`, humanConfirmed: true });
+  return envelope(op, decided.job ? 'running' : 'executed', decided.message, decided.record, decided.output, ctx);
 }
