@@ -1,8 +1,8 @@
 /**
  * Which process owns a helper container, and whether that process still runs. Every helper is
- * labelled with its owner: a random id per process, pid, hostname, the kernel's boot id, the pid
- * namespace and the process's start time (clock ticks since boot, from /proc), plus the job and
- * volume it serves. Leftovers of dead processes are then removed (helper-sweep.ts).
+ * labelled with its owner: the per-process id that job records use (core/process-owner.ts), pid,
+ * hostname, the kernel's boot id, the pid namespace and the process's start time (clock ticks
+ * since boot, from /proc), plus the job and volume it serves. Leftovers of dead processes are then removed (helper-sweep.ts).
  *
  * The rule for "dead", and why:
  * - Ours (same per-process id): alive, never swept.
@@ -15,9 +15,9 @@
  *   older than any run could be (HELPER_MAX_AGE_MS), or, for a volume's backup/restore helpers,
  *   when we hold that volume's lock, which no live run of it can then hold.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { ownerStamp } from '../core/process-owner.js';
 
 export const LABEL_HELPER = 'storage-ops.helper';
 export const LABEL_OWNER = 'storage-ops.owner';
@@ -63,7 +63,8 @@ export function procStartTicks(pid: number | 'self'): string {
 }
 
 const self: ProcessIdentity = {
-  id: randomUUID(),
+  // The kernel's per-process id, so a helper names the same process as the job records do.
+  id: ownerStamp().processId,
   pid: process.pid,
   hostname: hostname(),
   boot: readOr(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8')),
