@@ -111,7 +111,7 @@ describe('runOp', () => {
         await Promise.resolve();
         return { job: currentJobId() };
       },
-      render: () => '',
+      view: () => ({ title: 'probe', summary: '' }),
     });
     const deps = await fakeDeps();
     expect(await runOp(deps, probe, {}, { actor: testActor, jobId: 'job-42' })).toEqual({ job: 'job-42' });
