@@ -3,6 +3,7 @@
  * directory and logger. The one place that wires the engine module into the ops layer.
  */
 import { createEventBus } from './core/events.js';
+import { recoverInterrupted } from './core/recovery.js';
 import { loadConfig } from './config/load-config.js';
 import { DockerEngineDirectory } from './engine/engine-directory.js';
 import { createLogger, type Logger } from './core/logger.js';
@@ -29,5 +30,7 @@ export async function bootstrap(opts: { env?: NodeJS.ProcessEnv; log?: Logger } 
     log: opts.log ?? createLogger(),
     now: () => new Date(),
   };
+  // Work left "running" by a process that died is marked interrupted before anything else runs.
+  await recoverInterrupted(deps).catch((err: unknown) => deps.log.warn('could not check for interrupted jobs', { error: String(err) }));
   return { deps, configSource: source };
 }

@@ -10,11 +10,14 @@ import { bootstrap } from '../bootstrap.js';
 import { exitCodeFor, OpsError, toOpsError } from '../core/errors.js';
 import { createLogger, silentLogger } from '../core/logger.js';
 import { catalog, findOp, requireOp } from '../ops/catalog.js';
-import type { Actor, Progress } from '../core/op.js';
+import type { Actor } from '../core/op.js';
 import { renderApproval } from '../ops/governance/approval-shared.js';
 import { previewOp, submitOp } from '../core/approvals.js';
+import type { JobRecord } from '../core/job-record.js';
+import { cancelJob, jobOutcome, waitForJob } from '../core/jobs.js';
 import { renderPreview } from '../core/preview-text.js';
 import { redactText, redactValue } from '../core/redact.js';
+import { createProgressDisplay, silentDisplay } from './progress-display.js';
 import { commandHelp, extractReference, generalHelp, markdownReference } from '../core/words/help-text.js';
 import { parseOpArgs } from '../core/words/parse-words.js';
 
@@ -49,18 +52,6 @@ function localActor(): Actor {
     // No passwd entry (e.g. an arbitrary container uid): fall back to $USER.
   }
   return { id: `cli:${name}`, source: 'cli', display: name };
-}
-
-function progressPrinter(): (p: Progress) => void {
-  if (!process.stderr.isTTY) return () => undefined;
-  let last = 0;
-  return (p) => {
-    const now = Date.now();
-    if (now - last < 200 && p.done !== p.total) return;
-    last = now;
-    const amount = p.total ? ` ${Math.floor(((p.done ?? 0) / p.total) * 100)}%` : p.done !== undefined ? ` ${p.done}` : '';
-    process.stderr.write(`\r${p.phase}${amount}${p.message ? ' ' + p.message : ''}\x1b[K`);
-  };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -119,28 +110,62 @@ async function main(argv: string[]): Promise<number> {
   }
   const input = parseOpArgs(op, args);
   const { deps } = await bootstrap({ log: silentLogger });
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  const opts = { actor: localActor(), onProgress: progressPrinter(), signal: controller.signal };
+  const actor = localActor();
+  // --json is for scripts: they get the result on stdout and no progress chatter on stderr.
+  const display = flags.json ? silentDisplay : createProgressDisplay(op.verb);
   const print = (text: string, json: unknown): void => {
-    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    display.stop();
     // Output is redacted like logs: op results may quote commands or options that hold secrets.
     process.stdout.write((flags.json ? JSON.stringify(redactValue(json), null, 2) : redactText(text)) + '\n');
   };
 
   if (op.effect === 'destructive' && !flags.yes) {
-    const { preview } = await previewOp(deps, op, input, opts);
+    const { preview } = await previewOp(deps, op, input, { actor });
     print(`${renderPreview(preview)}\n\nNothing was changed. Run it again with --yes to do this.`, { preview, changed: false });
     return exitCodeFor(new OpsError('approval_required', 'preview only'));
   }
-  const submitted = await submitOp(deps, op, input, { ...opts, confirmed: flags.yes });
+
+  // Ctrl-C cancels what runs (a job: through the kernel, so its clean-up runs); the process
+  // exits when the op has wound down, never in the middle of it.
+  const controller = new AbortController();
+  let job: JobRecord | null = null;
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts++;
+    controller.abort();
+    if (job) {
+      display.say(interrupts === 1 ? `cancelling job ${job.id}; waiting for it to clean up (containers it stopped are started again)` : `still cleaning up job ${job.id}; it exits when done`);
+      cancelJob(deps, job.id, actor).catch(() => undefined);
+    }
+  });
+  const submitted = await submitOp(deps, op, input, { actor, confirmed: flags.yes, signal: controller.signal, onProgress: (p) => display.update({ ...p, at: new Date().toISOString() }) });
   if (submitted.kind === 'pending') {
     const a = submitted.approval;
     print(`${renderApproval(a)}\n\nWaiting for an admin: storage-ops approve ${a.id}`, { approval: a, changed: false });
     return exitCodeFor(new OpsError('approval_required', 'pending'));
   }
-  print(submitted.text, submitted.output);
-  return 0;
+  let output: unknown;
+  if (submitted.kind === 'job') {
+    job = submitted.job;
+    if (controller.signal.aborted) await cancelJob(deps, job.id, actor).catch(() => undefined);
+    // Its progress arrives through submitOp's callback: the job runs in this process.
+    const ended = await waitForJob(deps, job.id);
+    display.stop();
+    if (ended.status === 'cancelled') {
+      process.stderr.write(`job ${ended.id} cancelled: ${ended.error?.message ?? 'cancelled'}\n`);
+      return 130;
+    }
+    output = jobOutcome(ended);
+  } else {
+    output = submitted.output;
+  }
+  print(op.render(output), output);
+  const shortfall = op.shortfall?.(output);
+  if (shortfall) {
+    process.stderr.write(`error: ${shortfall}\n`);
+    return 1;
+  }
+  return controller.signal.aborted ? 130 : 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -49,6 +49,15 @@ export const AccessSchema = z.strictObject({
     .default({ cli: false, slack: true, mcp: true })
     .describe('per source: the requester may not approve their own request'),
   approvalTtlMinutes: z.number().int().min(1).max(24 * 60).default(15),
+  people: z
+    .array(z.strictObject({ name: z.string().min(1), ids: z.array(identity).min(1) }))
+    .default([])
+    .describe("one person's identities (cli:alice, slack:U0123): the two-person rule holds across them"),
+});
+
+export const JobsSchema = z.strictObject({
+  perHostConcurrency: z.number().int().min(1).max(64).default(2).describe('jobs running at once per engine; more wait queued'),
+  keepFinished: z.number().int().min(10).max(10000).default(200).describe('finished jobs kept in the history (oldest dropped first)'),
 });
 
 export const ProtectedSchema = z.strictObject({
@@ -83,6 +92,7 @@ export const ConfigSchema = z
       })
       .default({ cacheSeconds: 60 }),
     access: AccessSchema.default(AccessSchema.parse({})),
+    jobs: JobsSchema.default(JobsSchema.parse({})),
     protected: ProtectedSchema.default(ProtectedSchema.parse({})),
     backup: BackupConfigSchema.prefault({}),
     slack: SlackConfigSchema.default({}),
@@ -94,6 +104,14 @@ export const ConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['hosts', i, 'name'], message: `duplicate host name "${h.name}"` });
       }
       seen.add(h.name);
+    });
+    const owner = new Map<string, string>();
+    cfg.access.people.forEach((p, i) => {
+      p.ids.forEach((id, j) => {
+        const other = owner.get(id);
+        if (other !== undefined && other !== p.name) ctx.addIssue({ code: 'custom', path: ['access', 'people', i, 'ids', j], message: `"${id}" is already one of ${other}'s identities` });
+        owner.set(id, p.name);
+      });
     });
     if (cfg.defaultHost && !seen.has(cfg.defaultHost)) {
       ctx.addIssue({ code: 'custom', path: ['defaultHost'], message: `"${cfg.defaultHost}" is not one of hosts[].name` });

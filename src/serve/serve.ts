@@ -5,6 +5,7 @@
 import { OpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Deps } from '../core/ports.js';
+import { startEventRelay } from '../core/event-relay.js';
 import { createMetricsCollector } from '../ops/system/metrics.js';
 import { bearerCheck } from './bearer-auth.js';
 import { startHttpServer, unauthorized, type HttpServer } from './http-server.js';
@@ -54,11 +55,15 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
     throw err;
   }
   log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics'], metricsAuth: metricsAllowed ? 'bearer token' : 'none' });
+  // Requests and job progress written by other processes (the CLI, a stdio MCP server) reach this
+  // process's subscribers (Slack) through the relay.
+  const relay = await startEventRelay(deps);
   log.info('parts', { http: true, metrics: true, slack: slack ? slack.mode : false, mcp: false, schedules: false, hosts: deps.engines.hosts().map((h) => h.name) });
   return {
     http,
     slack,
     async stop() {
+      relay.stop();
       await slack?.stop();
       await http.close();
       log.info('stopped');

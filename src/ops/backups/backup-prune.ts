@@ -90,6 +90,7 @@ export const backupPrune = defineOp({
   description:
     'A backup is kept while it is among the newest --keep-last of its volume or younger than --days (either rule keeps it; defaults from backup.retention). The newest fully verified backup of each volume is never deleted, nor the newest backup while none is verified. The preview (--dry-run) lists every backup with keep/remove and why. Runs automatically after each successful backup.',
   effect: 'destructive',
+  allHostsWhenOmitted: true,
   input: Input,
   output: Output,
   cli: { positional: ['volumes'] },

@@ -45,6 +45,7 @@ export const backupVerify = defineOp({
   description:
     'Encrypted backups are decrypted with the age identity in backup.identityFile (or STORAGE_OPS_AGE_IDENTITY_FILE); without one only the checksum is checked, and the answer says so. The newest fully verified backup of a volume is never pruned.',
   effect: 'read',
+  long: true,
   input: z.strictObject({
     id: z.string().min(1).describe('backup id (from `storage-ops backups`)'),
   }),
