@@ -8,11 +8,12 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { decideApproval } from '../../core/approvals.js';
 import { toOpsError } from '../../core/errors.js';
 import { findApproval, refreshApproval } from '../approval-posts.js';
-import { APPROVE_ACTION, DENY_ACTION } from '../blocks/approval-blocks.js';
+import { APPROVE_ACTION, approvalMessage, DENY_ACTION } from '../blocks/approval-blocks.js';
 import { esc } from '../blocks/mrkdwn.js';
 import type { BotRuntime } from '../bot-runtime.js';
 import { errorText, replyPrivately, type Target } from '../delivery.js';
 import { outputView } from '../op-view.js';
+import { finishedView, followJobInMessages } from '../job-messages.js';
 import { publishHome } from './app-home.js';
 import { whoCanDecide } from '../slack-actors.js';
 
@@ -46,6 +47,21 @@ async function decide(rt: BotRuntime, id: string, decision: 'approve' | 'deny', 
     if (result.alreadyDecided) {
       await tell(`:information_source: ${esc(result.message)}. Nothing more was done.`);
       await refreshApproval(rt, result.record);
+      return;
+    }
+    if (result.job) {
+      // A long op executes as a job: the approval messages show its progress, then the result.
+      await refreshApproval(rt, result.record);
+      const refs = rt.approvalMessages.get(id) ?? [];
+      void followJobInMessages(rt, result.job, refs, {
+        title: `${result.record.verb}: job ${result.job.id}`,
+        before: () => approvalMessage(result.record, rt.deps.now()).blocks.slice(0, 44),
+        onFinished: async (job) => {
+          const record = (await findApproval(rt, id)) ?? result.record;
+          await refreshApproval(rt, record, finishedView(rt, job));
+        },
+      });
+      if (fromHome) await publishHome(rt, body.user.id, `:white_check_mark: Approved request \`${esc(id)}\`; it runs as job \`${esc(result.job.id)}\`.`);
       return;
     }
     const op = rt.deps.ops.find(result.record.op);
