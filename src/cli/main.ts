@@ -2,13 +2,13 @@
 /**
  * The `storage-ops` command: parses the words into an op and its input, runs it through runOp
  * as the local user, and prints the op's rendering (or JSON with --json). Also hosts the process
- * commands: serve, help, docs.
+ * commands: serve, mcp (MCP over stdio), help, docs.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { bootstrap } from '../bootstrap.js';
 import { exitCodeFor, OpsError, toOpsError } from '../core/errors.js';
-import { createLogger, silentLogger } from '../core/logger.js';
+import { createLogger, silentLogger, type LogLevel } from '../core/logger.js';
 import { catalog, findOp, requireOp } from '../ops/catalog.js';
 import type { Actor } from '../core/op.js';
 import { renderApproval } from '../ops/governance/approval-shared.js';
@@ -100,6 +100,15 @@ async function main(argv: string[]): Promise<number> {
       process.once('SIGINT', () => stop('SIGINT'));
     });
     await service.stop();
+    return 0;
+  }
+
+  if (command === 'mcp') {
+    // stdout is the protocol channel: logs go to stderr, and only warnings unless asked.
+    const log = createLogger({ level: (process.env.STORAGE_OPS_LOG_LEVEL as LogLevel | undefined) ?? 'warn', json: true });
+    const { deps } = await bootstrap({ log });
+    const { serveStdio } = await import('../mcp/transports/stdio.js');
+    await serveStdio(deps);
     return 0;
   }
 

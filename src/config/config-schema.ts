@@ -66,6 +66,26 @@ export const ProtectedSchema = z.strictObject({
   labels: z.array(z.string().regex(/^[^=\s][^=]*(=.*)?$/)).default(['storage-ops.protected=true']).describe('"key" or "key=value" labels that protect a volume'),
 });
 
+/** An MCP bearer token: its sha256 (hex) in the config, or the name of the environment variable holding it. */
+export const McpTokenSchema = z.union([
+  z.strictObject({
+    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'token names use letters, digits, "_", "." and "-"').describe('the client is the identity mcp:<name>'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 is the token\'s SHA-256 as 64 lowercase hex digits (`printf %s "$TOKEN" | sha256sum`)'),
+  }),
+  z.strictObject({
+    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'token names use letters, digits, "_", "." and "-"').describe('the client is the identity mcp:<name>'),
+    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env is the name of an environment variable').describe('environment variable holding the token'),
+  }),
+]);
+
+export const McpConfigSchema = z.strictObject({
+  stdioIdentity: z.string().regex(/^mcp:[^\s]+$/, 'the stdio identity looks like mcp:<name>').default('mcp:stdio').describe('identity of the client of `storage-ops mcp` (stdio)'),
+  tokens: z.array(McpTokenSchema).default([]).describe('bearer tokens accepted on /mcp, each mapped to the identity mcp:<name>'),
+  readOnly: z.boolean().default(false).describe('refuse every write and destructive tool'),
+  allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'origins look like https://host[:port]')).default([]).describe('browser origins allowed to call /mcp besides the listener\'s own'),
+  allowedHosts: z.array(z.string().min(1)).default([]).describe('Host header values accepted on /mcp besides localhost and the listener\'s address'),
+});
+
 export const SlackConfigSchema = z.strictObject({
   approvalsChannel: z
     .string()
@@ -95,6 +115,7 @@ export const ConfigSchema = z
     jobs: JobsSchema.default(JobsSchema.parse({})),
     protected: ProtectedSchema.default(ProtectedSchema.parse({})),
     backup: BackupConfigSchema.prefault({}),
+    mcp: McpConfigSchema.prefault({}),
     slack: SlackConfigSchema.default({}),
   })
   .superRefine((cfg, ctx) => {
@@ -113,6 +134,11 @@ export const ConfigSchema = z
         owner.set(id, p.name);
       });
     });
+    const tokenNames = new Set<string>();
+    cfg.mcp.tokens.forEach((t, i) => {
+      if (tokenNames.has(t.name)) ctx.addIssue({ code: 'custom', path: ['mcp', 'tokens', i, 'name'], message: `duplicate token name "${t.name}"` });
+      tokenNames.add(t.name);
+    });
     if (cfg.defaultHost && !seen.has(cfg.defaultHost)) {
       ctx.addIssue({ code: 'custom', path: ['defaultHost'], message: `"${cfg.defaultHost}" is not one of hosts[].name` });
     }
@@ -121,3 +147,4 @@ export const ConfigSchema = z
 export type Config = z.output<typeof ConfigSchema>;
 export type HostConfig = z.output<typeof HostSchema>;
 export type Role = z.output<typeof RoleSchema>;
+export type McpConfig = z.output<typeof McpConfigSchema>;

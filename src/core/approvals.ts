@@ -245,7 +245,7 @@ export async function decideApproval(deps: Deps, id: string, decision: 'approve'
         hint: 'Another admin has to approve it',
       });
     case 'repeat':
-      return { record: t.record, alreadyDecided: true, message: `this decision on request ${id} was already recorded (a repeated delivery); nothing more was done`, output: null, job: null };
+      return { record: t.record, alreadyDecided: true, message: `${describeDecision(t.record)} (this very decision, delivered again)`, output: null, job: null };
     case 'already':
       return { record: t.record, alreadyDecided: true, message: describeDecision(t.record), output: null, job: null };
     case 'decided':

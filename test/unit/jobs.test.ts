@@ -181,7 +181,7 @@ describe('approvals by id', () => {
     const rec = await requestOp(deps, volumeRemove, { names: ['old_a'] }, { actor: alice });
     await decideApproval(deps, rec.id, 'approve', { actor: bob, idempotencyKey: 'click-1' });
     const again = await decideApproval(deps, rec.id, 'approve', { actor: bob, idempotencyKey: 'click-1' });
-    expect(again).toMatchObject({ alreadyDecided: true, message: expect.stringMatching(/already recorded \(a repeated delivery\)/) });
+    expect(again).toMatchObject({ alreadyDecided: true, message: expect.stringMatching(/already approved and executed by slack:UBOB at .*\(this very decision, delivered again\)$/) });
     const other = await decideApproval(deps, rec.id, 'deny', { actor: alice, idempotencyKey: 'click-2' });
     expect(other.message).toMatch(/already approved and executed by slack:UBOB/);
   });
