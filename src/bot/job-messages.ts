@@ -6,17 +6,17 @@
  * command's response_url has expired. Approved destructive jobs follow the same way inside the
  * approval message.
  */
-import type { types } from '@slack/bolt';
-import { submitOp } from '../core/approvals.js';
+import { followJob, submitOp } from '../core/approvals.js';
 import { toOpsError } from '../core/errors.js';
 import type { JobRecord } from '../core/job-record.js';
-import { getJob, isFinished } from '../core/jobs.js';
+import { getJob, waitForJob } from '../core/jobs.js';
 import type { Actor, Op } from '../core/op.js';
 import type { View } from '../core/view.js';
 import { runningBlocks } from './blocks/job-blocks.js';
-import { viewBlocks, type Block } from './blocks/view-blocks.js';
+import { context, viewBlocks, type Block } from './blocks/view-blocks.js';
 import type { BotRuntime, MessageRef } from './bot-runtime.js';
 import { composeBlocks, deliverView, postOrRespond, uploadAttachments, type Target } from './delivery.js';
+import { rememberMessages, settleMessages, type StoredMessages } from './message-store.js';
 import { outputView } from './op-view.js';
 
 /** Slack allows about one update a second per message; every 3 s keeps a channel readable. */
@@ -46,27 +46,41 @@ export interface JobFrame {
   onFinished?(job: JobRecord): Promise<void>;
 }
 
+export interface FollowOptions {
+  /**
+   * Who started the job, when this process did (a command, a click): the kernel's followJob
+   * waits for it. Without it (a job found after a restart, or started by another process) the
+   * bot waits with waitForJob and stops waiting when it stops.
+   */
+  actor?: Actor;
+  /** Not in the channel: the result goes through the response_url while it lasts. */
+  fallback?: Target;
+}
+
 /**
  * Keeps `refs` showing the job: progress at most every 3 s, then the result. Resolves when the
- * job has ended and the messages show it.
+ * job has ended and the messages show it (or the bot stopped). A job already followed is not
+ * followed twice.
  */
-export function followJobInMessages(rt: BotRuntime, job: JobRecord, refs: MessageRef[], frame: JobFrame, fallback?: Target): Promise<void> {
+export function followJobInMessages(rt: BotRuntime, job: JobRecord, refs: MessageRef[], frame: JobFrame, opts: FollowOptions = {}): Promise<void> {
+  if (rt.following.has(job.id)) return Promise.resolve();
+  rt.following.add(job.id);
   let latest = job;
-  let lastDraw = 0;
+  let lastDraw = Date.now();
   let timer: NodeJS.Timeout | null = null;
   let finished = false;
   let drawing = Promise.resolve();
-  let resolveDone: () => void = () => undefined;
-  const done = new Promise<void>((r) => (resolveDone = r));
 
-  const draw = (): void => {
-    if (finished) return;
+  const draw = async (): Promise<void> => {
+    // The last report may be older than a cancel request made since (here or at the CLI).
+    latest = await getJob(rt.deps, job.id).catch(() => latest);
+    if (finished || rt.stopSignal.aborted) return;
     lastDraw = Date.now();
     const blocks = [...frame.before(latest), ...runningBlocks(frame.title, latest.id, latest.progress, latest.cancelRequestedBy)];
     for (const ref of refs) {
-      drawing = drawing
-        .then(() => rt.client.chat.update({ channel: ref.channel, ts: ref.ts, text: `${frame.title}: running`, blocks }))
-        .then(() => undefined, (err: unknown) => rt.log.warn('slack: progress update failed', { job: job.id, error: toOpsError(err).message }));
+      await rt.client.chat
+        .update({ channel: ref.channel, ts: ref.ts, text: `${frame.title}: running`, blocks })
+        .catch((err: unknown) => rt.log.warn('slack: progress update failed', { job: job.id, error: toOpsError(err).message }));
     }
   };
   const schedule = (): void => {
@@ -74,20 +88,12 @@ export function followJobInMessages(rt: BotRuntime, job: JobRecord, refs: Messag
     const t = setTimeout(() => {
       timer = null;
       rt.timers.delete(t);
-      draw();
+      drawing = drawing.then(draw);
     }, Math.max(0, lastDraw + PROGRESS_INTERVAL_MS - Date.now()));
     timer = t;
     rt.timers.add(t);
   };
   const finish = async (final: JobRecord): Promise<void> => {
-    if (finished) return;
-    finished = true;
-    off();
-    if (timer) {
-      clearTimeout(timer);
-      rt.timers.delete(timer);
-    }
-    await drawing;
     if (frame.onFinished) {
       await frame.onFinished(final);
       return;
@@ -98,33 +104,38 @@ export function followJobInMessages(rt: BotRuntime, job: JobRecord, refs: Messag
       await rt.client.chat.update({ channel: ref.channel, ts: ref.ts, text: rendered.text, blocks });
       await uploadAttachments(rt, ref, rendered);
     }
-    // Not in the channel: the result goes through the response_url while it lasts.
-    if (refs.length === 0 && fallback) await postOrRespond(rt, fallback, rendered.text, blocks);
-  };
-  const settle = (final: JobRecord): void => {
-    finish(final)
-      .catch((err: unknown) => rt.log.warn('slack: could not show a job result', { job: job.id, error: toOpsError(err).message }))
-      .finally(resolveDone);
+    if (refs.length === 0 && opts.fallback) await postOrRespond(rt, opts.fallback, rendered.text, blocks);
+    await settleMessages(rt.deps, 'job', job.id);
   };
 
-  const off = rt.deps.events.subscribe((e) => {
-    if (!('job' in e) || e.job.id !== job.id) return;
-    latest = e.job;
-    if (e.type === 'job.finished' || isFinished(e.job)) settle(e.job);
-    else schedule();
-  });
-  lastDraw = Date.now();
-  // The job may have ended before we subscribed.
-  void getJob(rt.deps, job.id)
-    .then((j) => {
-      if (isFinished(j)) settle(j);
+  let waited: Promise<JobRecord>;
+  if (opts.actor) {
+    waited = followJob(rt.deps, job, { actor: opts.actor, onProgress: schedule });
+  } else {
+    const off = rt.deps.events.subscribe((e) => {
+      if (e.type === 'job.progress' && e.job.id === job.id) schedule();
+    });
+    waited = waitForJob(rt.deps, job.id, rt.stopSignal).finally(off);
+  }
+  return waited
+    .then(async (final) => {
+      finished = true;
+      if (timer) {
+        clearTimeout(timer);
+        rt.timers.delete(timer);
+      }
+      await drawing;
+      if (!rt.stopSignal.aborted) await finish(final);
     })
-    .catch(() => undefined);
-  return done;
+    .catch((err: unknown) => {
+      if (!rt.stopSignal.aborted) rt.log.warn('slack: could not show a job result', { job: job.id, error: toOpsError(err).message });
+    })
+    .finally(() => rt.following.delete(job.id));
 }
 
 /** `/storage <long verb>`: start the job, post its message, follow it. */
-export async function startLongOp(rt: BotRuntime, op: Op, input: Record<string, unknown>, actor: Actor, target: Target, asked: types.KnownBlock): Promise<void> {
+export async function startLongOp(rt: BotRuntime, op: Op, input: Record<string, unknown>, actor: Actor, target: Target, askedText: string): Promise<void> {
+  const asked = context(askedText);
   const submitted = await submitOp(rt.deps, op, input, { actor });
   if (submitted.kind === 'done') {
     await deliverView(rt, target, outputView(op, submitted.output), 'here', { before: [asked] });
@@ -134,5 +145,17 @@ export async function startLongOp(rt: BotRuntime, op: Op, input: Record<string, 
   const job = submitted.job;
   const title = `${op.verb}: job ${job.id}`;
   const ref = await postOrRespond(rt, target, `${title}: starting`, [asked, ...runningBlocks(title, job.id, job.progress, null)]);
-  await followJobInMessages(rt, job, ref ? [ref] : [], { title, before: () => [asked] }, target);
+  if (ref) await rememberMessages(rt.deps, { kind: 'job', id: job.id, refs: [ref], asked: askedText });
+  await followJobInMessages(rt, job, ref ? [ref] : [], { title, before: () => [asked] }, { actor, fallback: target });
+}
+
+/** After a restart: a job message posted before it shows the job again (or its result). */
+export async function resumeJobMessages(rt: BotRuntime, entry: StoredMessages): Promise<void> {
+  const job = await getJob(rt.deps, entry.id).catch(() => null);
+  if (!job) {
+    await settleMessages(rt.deps, 'job', entry.id);
+    return;
+  }
+  const asked = entry.asked ? [context(entry.asked)] : [];
+  await followJobInMessages(rt, job, entry.refs, { title: `${job.verb}: job ${job.id}`, before: () => asked });
 }
