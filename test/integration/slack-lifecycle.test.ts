@@ -133,6 +133,25 @@ describeDocker('Slack messages over their life (HTTP mode, restarts, expiry)', (
     expect(await volumeExists(kept)).toBe(true);
   });
 
+  it('a long request approved at the CLI: its job and result are drawn in the Slack messages', async () => {
+    const label = `slk-life=${uniqueName('p')}`;
+    const v = uniqueName('slk_life_prune');
+    await docker(engine, 'volume', 'create', '--label', label, v);
+    created.push(v);
+    await slash(`prune --label ${label} --all`);
+    const msg = await requestIn('CAPPROVALS', v);
+    const cfg = join(deps.dataDir, 'cli-admin.json');
+    writeFileSync(cfg, JSON.stringify({ hosts: [{ name: engine.name, url: engine.url }], helperImage: 'storage-ops-helper:test' }));
+    const r = cli(['approve', requestId(msg)], { ...cliEnv(engine, deps.dataDir), STORAGE_OPS_CONFIG: cfg });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await volumeExists(v)).toBe(false);
+    // The job ran in the CLI's process; the relay brought its events here, and its result view sits under the decision.
+    await fake.waitFor(() => shows(msg, 'Approved and done') && msg.blocks.some((b) => b.type === 'divider'), 'the result under the decision');
+    const job = ((await deps.state.read()).jobs as Array<{ id: string; approvalId: string | null; status: string }>).find((j) => j.approvalId === requestId(msg));
+    expect(job?.status).toBe('succeeded');
+    expect(shows(msg, 'by `cli:')).toBe(true);
+  });
+
   it('after a restart, the bot updates what it posted before: a request decided at the CLI meanwhile, and a backup that went on', async () => {
     const name = await makeVolume('slk_restart');
     await slash(`rm ${name}`);
