@@ -12,7 +12,7 @@ import type { Deps } from '../../src/core/ports.js';
 import { startSlackBot, type SlackBot } from '../../src/bot/slack-app.js';
 import { startEventRelay } from '../../src/core/event-relay.js';
 import { slackSettingsFrom } from '../../src/bot/slack-settings.js';
-import { cli, docker } from '../harness/docker-cli.js';
+import { cliAsync, docker } from '../harness/docker-cli.js';
 import { cliEnv, describeDocker, engineByDriver, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
 import { blockActionPayload, FakeSlack, slashCommandPayload, type PostedMessage } from '../harness/fake-slack.js';
 
@@ -106,7 +106,7 @@ describeDocker('Slack jobs on a real engine', () => {
     created.push(name);
     const cfg = join(deps.dataDir, 'cli-config.json');
     writeFileSync(cfg, JSON.stringify({ hosts: [{ name: engine.name, url: engine.url }], helperImage: 'storage-ops-helper:test', access: { cliRole: 'operator' } }));
-    const r = cli(['rm', name, '--yes'], { ...cliEnv(engine, deps.dataDir), STORAGE_OPS_CONFIG: cfg });
+    const r = await cliAsync(['rm', name, '--yes'], { ...cliEnv(engine, deps.dataDir), STORAGE_OPS_CONFIG: cfg });
     expect(r.code, r.stderr).toBe(3);
     const msg = await fake.waitFor(() => [...fake.messages.values()].find((m) => m.channel === 'CAPPROVALS' && JSON.stringify(m.blocks).includes(name)), 'the CLI request in the approvals channel');
     expect(JSON.stringify(msg.blocks)).toContain('storage_approve_request');

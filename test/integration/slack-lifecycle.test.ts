@@ -14,7 +14,7 @@ import type { Deps } from '../../src/core/ports.js';
 import { startSlackBot, type SlackBot } from '../../src/bot/slack-app.js';
 import { slackSettingsFrom } from '../../src/bot/slack-settings.js';
 import { storedMessages } from '../../src/bot/message-store.js';
-import { cli, docker } from '../harness/docker-cli.js';
+import { cliAsync, docker } from '../harness/docker-cli.js';
 import { cliEnv, describeDocker, engineByDriver, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
 import { blockActionPayload, FakeSlack, formBody, interactionBody, sendSigned, slashCommandPayload, type PostedMessage, type RecordedCall } from '../harness/fake-slack.js';
 
@@ -142,7 +142,7 @@ describeDocker('Slack messages over their life (HTTP mode, restarts, expiry)', (
     const msg = await requestIn('CAPPROVALS', v);
     const cfg = join(deps.dataDir, 'cli-admin.json');
     writeFileSync(cfg, JSON.stringify({ hosts: [{ name: engine.name, url: engine.url }], helperImage: 'storage-ops-helper:test' }));
-    const r = cli(['approve', requestId(msg)], { ...cliEnv(engine, deps.dataDir), STORAGE_OPS_CONFIG: cfg });
+    const r = await cliAsync(['approve', requestId(msg)], { ...cliEnv(engine, deps.dataDir), STORAGE_OPS_CONFIG: cfg });
     expect(r.code, r.stderr).toBe(0);
     expect(await volumeExists(v)).toBe(false);
     // The job ran in the CLI's process; the relay brought its events here, and its result view sits under the decision.
@@ -173,7 +173,7 @@ describeDocker('Slack messages over their life (HTTP mode, restarts, expiry)', (
     bot = null;
     const cfg = join(deps.dataDir, 'cli-admin.json');
     writeFileSync(cfg, JSON.stringify({ hosts: [{ name: engine.name, url: engine.url }], helperImage: 'storage-ops-helper:test' }));
-    const r = cli(['approve', id], { ...cliEnv(engine, deps.dataDir), STORAGE_OPS_CONFIG: cfg });
+    const r = await cliAsync(['approve', id], { ...cliEnv(engine, deps.dataDir), STORAGE_OPS_CONFIG: cfg });
     expect(r.code, r.stderr).toBe(0);
     expect(await volumeExists(name)).toBe(false);
 
