@@ -7,6 +7,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Unit tests that start processes or servers take seconds on a busy machine (several
+          // suites at once); 5 s (the default) failed them for load alone.
+          testTimeout: 60_000,
         },
       },
       {
