@@ -72,16 +72,22 @@ export function followJobInMessages(rt: BotRuntime, job: JobRecord, refs: Messag
   let drawing = Promise.resolve();
 
   const draw = async (): Promise<void> => {
+    // A timer set while the previous update was still on its way fires early: wait the rest.
+    if (Date.now() < lastDraw + PROGRESS_INTERVAL_MS) {
+      schedule();
+      return;
+    }
     // The last report may be older than a cancel request made since (here or at the CLI).
     latest = await getJob(rt.deps, job.id).catch(() => latest);
     if (finished || rt.stopSignal.aborted) return;
-    lastDraw = Date.now();
     const blocks = [...frame.before(latest), ...runningBlocks(frame.title, latest.id, latest.progress, latest.cancelRequestedBy)];
     for (const ref of refs) {
       await rt.client.chat
         .update({ channel: ref.channel, ts: ref.ts, text: `${frame.title}: running`, blocks })
         .catch((err: unknown) => rt.log.warn('slack: progress update failed', { job: job.id, error: toOpsError(err).message }));
     }
+    // Counted from when Slack has the update, so two updates are never less than 3 s apart.
+    lastDraw = Date.now();
   };
   const schedule = (): void => {
     if (finished || timer) return;
