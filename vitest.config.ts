@@ -7,8 +7,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
-          // Unit tests that start processes or servers take seconds on a busy machine (several
-          // suites at once); 5 s (the default) failed them for load alone.
+          // Some unit tests spawn processes (state and audit writers, the MCP stdio server): on a
+          // loaded 2-core machine 5 s is not enough to start them. A harness limit, not a speed target.
           testTimeout: 60_000,
         },
       },
