@@ -204,7 +204,13 @@ export interface EnginePort {
   removeNetwork(id: string): Promise<void>;
   /** Removes unused build cache last used before the cutoff; returns the record ids removed. */
   pruneBuildCache(lastUsedBefore: Date): Promise<{ deleted: string[]; spaceReclaimed: number }>;
-  /** Runs a command to completion in a fresh, network-less helper container, removed afterwards. */
+  /**
+   * Removes helper containers of this volume that no live run uses: those of dead processes, and
+   * backup/restore helpers of any other process. Call only while holding the volume's
+   * backup/restore lock (no other run of it can then be live). Returns what was removed, and why.
+   */
+  removeLeftoverHelpers(volume: string): Promise<string[]>;
+  /** Runs a command to completion in a fresh, confined helper container (no network, dropped capabilities), removed afterwards. */
   runHelperCommand(spec: HelperCommand): Promise<HelperOutput>;
   /** Usage of the filesystem holding `path` on the engine's host, read through a helper container. */
   filesystemUsage(path: string, signal?: AbortSignal): Promise<FsUsage>;
@@ -232,13 +238,22 @@ export interface EngineDirectory {
   get(host?: string): EnginePort;
 }
 
-/** The persisted state (src/state implements it over lowdb): small collections, shared by processes. */
+/**
+ * The persisted state (src/state implements it over lowdb): small collections, shared by
+ * processes. The audit log is not here: it grows without bound, so it is an append-only file
+ * of its own (StatePort.appendAudit / auditNewestFirst).
+ */
 export interface StateData {
   version: 1;
-  audit: AuditEntry[];
   approvals?: ApprovalRecord[];
   /** Collections owned by later features; kept as they are found so no write drops them. */
   [collection: string]: unknown;
+}
+
+/** How big the audit log may grow: segments of about `maxBytes`, at most `maxFiles` of them. */
+export interface AuditLimits {
+  maxBytes: number;
+  maxFiles: number;
 }
 
 export interface StatePort {
@@ -246,6 +261,10 @@ export interface StatePort {
   read(): Promise<StateData>;
   /** Applies `change` to the latest state under the lock and persists it; returns what `change` returns. */
   update<T>(change: (data: StateData) => T): Promise<T>;
+  /** Appends one entry to the audit log, durably; safe across processes; the cost does not grow with the log. */
+  appendAudit(entry: AuditEntry, limits: AuditLimits): Promise<void>;
+  /** Audit entries newest first, read lazily: stop iterating once you have what you need. */
+  auditNewestFirst(): AsyncIterable<AuditEntry>;
 }
 
 /** The op catalog as the kernel sees it (src/ops/catalog.ts provides it), so core never imports ops. */

@@ -4,6 +4,7 @@
  * verification, restore (refusals, safety backup, put-back) and retention through runOp.
  */
 import { execFileSync } from 'node:child_process';
+import { renderViewText } from '../../src/core/views/render-text.js';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
@@ -29,6 +30,7 @@ import { clearRegisteredSecrets } from '../../src/core/redact.js';
 import { FakeEngine, fakeDeps, testActor } from './fakes.js';
 import { buildTar } from './tar-builder.js';
 import { failure } from '../harness/expect-failure.js';
+import { auditTrail } from '../harness/audit-trail.js';
 
 const actor = testActor;
 const DB_TAR = buildTar(
@@ -89,7 +91,7 @@ describe('backup', () => {
     expect(m).toMatchObject({ id: b.id, volume: 'db', host: 'fake', archive: { sha256: b.sha256, bytes: archive.length }, content: { root: { mode: 0o750, uid: 999, gid: 998, mtime: 1_650_000_000 }, symlinks: 1, hardlinks: 1, dirs: 1 } });
     expect(await catalogIds(deps)).toEqual([b.id]);
     expect(b.retention).toEqual({ removed: [], kept: 1, error: null });
-    const audit = (await deps.state.read()).audit.filter((a) => a.op === 'backup_prune');
+    const audit = (await auditTrail(deps.state)).filter((a) => a.op === 'backup_prune');
     // Retention is destructive: it runs on an approval record decided by the configured policy.
     expect(audit.map((a) => [a.actor, a.source, a.phase, a.outcome])).toEqual([
       ['policy:retention', 'schedule', 'requested', 'pending'],
@@ -259,7 +261,7 @@ describe('verify', () => {
     expect(e.message).toMatch(new RegExp(`^backup ${b.id} failed verification: sha256 mismatch: the archive hashes to [0-9a-f]{64}, the manifest says ${b.sha256}`));
     const listed = await runOp(deps, backupList, {}, { actor });
     expect(listed.backups[0]?.verification).toMatchObject({ ok: false, level: 'full' });
-    expect(backupList.render(listed)).toMatch(/FAILED/);
+    expect(renderViewText(backupList.view(listed))).toMatch(/FAILED/);
   });
 
   it('gives clear errors for unknown and malformed ids', async () => {
@@ -400,7 +402,7 @@ describe('restore', () => {
   it('shows the last backup in volume_inspect', async () => {
     const out = await runOp(deps, volumeInspect, { name: 'db' }, { actor });
     expect(out.lastBackup).toMatchObject({ id: backupId, verified: 'never' });
-    expect(volumeInspect.render(out)).toMatch(new RegExp(`Last backup\\s+${backupId}`));
+    expect(renderViewText(volumeInspect.view(out))).toMatch(new RegExp(`Last backup\\s+${backupId}`));
   });
 });
 

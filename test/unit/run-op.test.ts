@@ -6,6 +6,8 @@ import { submitOp } from '../../src/core/approvals.js';
 import { volumeCreate } from '../../src/ops/volumes/volume-create.js';
 import { FakeEngine, fakeDeps, testActor } from './fakes.js';
 import { OpsError } from '../../src/core/errors.js';
+import { currentJobId } from '../../src/core/job-scope.js';
+import { auditTrail } from '../harness/audit-trail.js';
 
 const destroyer = defineOp({
   name: 'thing_destroy',
@@ -20,7 +22,7 @@ const destroyer = defineOp({
   async run(_deps, input, ctx) {
     return { destroyed: ctx.preview?.items.map((i) => i.id).join(',') ?? 'no preview' };
   },
-  render: (o) => o.destroyed,
+  view: (o) => ({ title: 'destroyed', summary: o.destroyed }),
 });
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -41,7 +43,7 @@ describe('runOp', () => {
     expect((err as OpsError).code).toBe('invalid_input');
     expect((err as OpsError).message).toMatch(/^create: name is invalid/);
     expect(engine.calls).toEqual([]);
-    const { audit } = await deps.state.read();
+    const audit = await auditTrail(deps.state);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ op: 'volume_create', outcome: 'error', error: { code: 'invalid_input' } });
   });
@@ -56,7 +58,8 @@ describe('runOp', () => {
     expect(await codeOf(runOp(deps, destroyer, { target: 'x' }, { actor: testActor }))).toBe('approval_required');
     const done = await submitOp(deps, destroyer, { target: 'x' }, { actor: testActor, confirmed: true });
     expect(done).toMatchObject({ kind: 'done', output: { destroyed: 'x' } });
-    const { audit, approvals } = await deps.state.read();
+    const { approvals } = await deps.state.read();
+    const audit = await auditTrail(deps.state);
     expect(approvals).toHaveLength(1);
     expect(approvals?.[0]).toMatchObject({ status: 'executed', decidedBy: 'cli:unit', op: 'thing_destroy' });
     expect(audit.map((a) => `${a.phase}:${a.outcome}`)).toEqual(['finished:error', 'requested:pending', 'decided:ok', 'started:pending', 'finished:ok']);
@@ -66,7 +69,7 @@ describe('runOp', () => {
   it('writes started and finished entries around writes, with actor, source, host and duration', async () => {
     const deps = await fakeDeps();
     await runOp(deps, volumeCreate, { name: 'db_data', labels: { a: 'b' } }, { actor: testActor });
-    const { audit } = await deps.state.read();
+    const audit = await auditTrail(deps.state);
     expect(audit).toHaveLength(2);
     expect(audit[0]).toMatchObject({ phase: 'started', outcome: 'pending', actor: 'cli:unit', source: 'cli', host: 'fake', op: 'volume_create' });
     expect(audit[1]).toMatchObject({ phase: 'finished', outcome: 'ok', input: { name: 'db_data', labels: { a: 'b' } } });
@@ -90,9 +93,28 @@ describe('runOp', () => {
       input: z.strictObject({}),
       output: z.object({ n: z.number() }),
       run: async () => ({ n: 'not a number' }) as unknown as { n: number },
-      render: () => '',
+      view: () => ({ title: 'liar', summary: '' }),
     });
     const deps = await fakeDeps();
     expect(await codeOf(runOp(deps, liar, {}, { actor: testActor }))).toBe('internal');
+  });
+
+  it('runs an op within its job, so lower layers (helper labels) can name the job', async () => {
+    const probe = defineOp({
+      name: 'probe',
+      verb: 'probe',
+      summary: 'x',
+      effect: 'read',
+      input: z.strictObject({}),
+      output: z.object({ job: z.string().nullable() }),
+      run: async () => {
+        await Promise.resolve();
+        return { job: currentJobId() };
+      },
+      view: () => ({ title: 'probe', summary: '' }),
+    });
+    const deps = await fakeDeps();
+    expect(await runOp(deps, probe, {}, { actor: testActor, jobId: 'job-42' })).toEqual({ job: 'job-42' });
+    expect(await runOp(deps, probe, {}, { actor: testActor })).toEqual({ job: null });
   });
 });
