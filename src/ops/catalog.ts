@@ -25,6 +25,7 @@ import type { OpRegistry } from '../core/ports.js';
 import { systemCleanup } from './system/system-cleanup.js';
 import { volumeBackup } from './backups/volume-backup.js';
 import { volumeBenchmark } from './volumes/volume-benchmark.js';
+import { benchmarkList } from './volumes/benchmark-list.js';
 import { volumeCreate } from './volumes/volume-create.js';
 import { volumeInspect } from './volumes/volume-inspect.js';
 import { volumeList } from './volumes/volume-list.js';
@@ -43,6 +44,7 @@ export const catalog: readonly Op[] = [
   volumeInspect,
   volumeCreate,
   volumeBenchmark,
+  benchmarkList,
   volumeBackup,
   backupList,
   backupVerify,

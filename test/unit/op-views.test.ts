@@ -110,6 +110,9 @@ beforeAll(async () => {
   await viewOf('volume_list');
   await viewOf('volume_create', { name: 'fresh', labels: { team: 'ops' } });
   await viewOf('volume_benchmark', { name: 'db', rw: 'randread' });
+  await viewOf('volume_benchmark', { name: 'db', rw: 'randread' });
+  await viewOf('benchmark_list');
+  await viewOf('storage_advise', { workload: 'database' });
   const backed = await runOp(deps, findOp('volume_backup') as Op, { volumes: ['db'] }, { actor: admin });
   views.set('volume_backup', (findOp('volume_backup') as Op).view(backed));
   const backupId = (backed as { backups: Array<{ id: string }> }).backups[0]?.id ?? '';
@@ -145,6 +148,27 @@ describe('op views', () => {
     for (const [name, v] of views) {
       expect(checkView(v), name).toContain(v.summary);
     }
+  });
+
+  it('benchmarks: a second run shows the change; the history compares volumes side by side', () => {
+    const bench = views.get('volume_benchmark') as View;
+    expect(columnsOf(bench, 'change')).toEqual([['', 'text'], ['IOPS BEFORE', 'count'], ['IOPS', 'text'], ['BANDWIDTH', 'text'], ['P99 LATENCY', 'text']]);
+    expect(bench.tables?.find((t) => t.id === 'change')?.rows[0]).toMatchObject({ direction: 'read', iops: '0%' });
+    const list = views.get('benchmark_list') as View;
+    expect(list.summary).toBe('2 run(s) of 1 volume(s)');
+    expect(columnsOf(list, 'comparison').map(([l]) => l)).toEqual(['VOLUME', 'HOST', 'PATTERN', 'READ IOPS', 'WRITE IOPS', 'READ BW', 'WRITE BW', 'READ P99', 'WRITE P99', 'WHEN']);
+    expect(list.tables?.find((t) => t.id === 'comparison')?.rows).toHaveLength(1);
+    expect(list.charts?.[0]?.points).toEqual([{ x: 'db', series: 'read', value: expect.any(Number) }]);
+  });
+
+  it('storage_advise: a recommendation with reasons and the next command', () => {
+    const v = views.get('storage_advise') as View;
+    // The fake engine runs overlay2 on xfs without d_type: overlay2 stays the advice, the d_type problem is a finding.
+    expect(v.title).toBe('Storage advice for database on prod-1');
+    expect(v.summary).toMatch(/^Driver overlay2 \(what the host runs\); volumes: /);
+    expect(v.fields?.map((f) => f.label)).toEqual(['Engine', 'Workload', 'Next (driver)', 'Next (volume)']);
+    expect(columnsOf(v, 'advice')).toEqual([['FOR', 'text'], ['RECOMMENDED', 'text'], ['WHY', 'text']]);
+    expect(v.tables?.[0]?.rows.map((r) => r.part).filter(Boolean)).toEqual(['driver', 'volumes']);
   });
 
   it('hosts_list: a row per engine; a dead one is a finding', () => {

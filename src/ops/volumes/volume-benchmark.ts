@@ -10,22 +10,33 @@ import { OpsError } from '../../core/errors.js';
 import { hostField, volumeName } from '../shared/common-inputs.js';
 import { formatBytes } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
+import type { ViewTable } from '../../core/view.js';
+import { shortTime } from '../../core/views/format-cell.js';
+import { BenchParamsSchema, BenchRunSchema, changePercent, DirectionSchema, recordBenchmark, type Direction } from './benchmark-history.js';
 
-const Direction = z.object({
-  iops: z.number(),
-  bandwidthBytesPerSec: z.number(),
-  ioBytes: z.number(),
-  latencyUs: z.object({ mean: z.number(), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), max: z.number() }),
-});
+/** Exit status of the helper's shell when the volume has too little free space (fio not started). */
+const NO_SPACE_EXIT = 42;
+/** Room left beside fio's files: a volume filled to the last block breaks the applications on it. */
+const SPACE_MARGIN_BYTES = 16 * 1024 * 1024;
+
+/** fio sizes (256m, 1g, 512k) in bytes. */
+export function sizeBytes(size: string): number {
+  const m = /^(\d+)([kmg])$/i.exec(size);
+  if (!m) throw new OpsError('invalid_input', `--size ${size} is not a size`, { hint: 'Sizes look like 256m or 1g' });
+  const unit = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as 'k' | 'm' | 'g'];
+  return Number(m[1]) * unit;
+}
 
 const Output = z.object({
+  id: z.string().describe('id of this run in the benchmark history (`benchmarks`)'),
   host: z.string(),
   volume: z.string(),
   fioVersion: z.string(),
-  params: z.object({ rw: z.string(), bs: z.string(), size: z.string(), runtimeSec: z.number(), jobs: z.number(), ioDepth: z.number(), direct: z.boolean(), ioEngine: z.string() }),
-  read: Direction.nullable().describe('null when the pattern does not read'),
-  write: Direction.nullable().describe('null when the pattern does not write'),
+  params: BenchParamsSchema,
+  read: DirectionSchema.nullable().describe('null when the pattern does not read'),
+  write: DirectionSchema.nullable().describe('null when the pattern does not write'),
   elapsedSec: z.number(),
+  previous: BenchRunSchema.nullable().describe('the previous run of this volume with the same parameters, null for the first'),
 });
 
 interface FioSide {
@@ -36,7 +47,7 @@ interface FioSide {
   lat_ns?: { mean: number; max: number };
 }
 
-function side(s: FioSide | undefined): z.output<typeof Direction> | null {
+function side(s: FioSide | undefined): Direction | null {
   if (!s || s.io_bytes === 0) return null;
   const pct = s.clat_ns?.percentile ?? {};
   const us = (ns: number | undefined): number | null => (ns === undefined ? null : Math.round(ns / 100) / 10);
@@ -89,13 +100,17 @@ export const volumeBenchmark = defineOp({
     const engine = deps.engines.get(input.host);
     await engine.inspectVolume(input.name);
     const dir = `/data/.storage-ops-bench-${randomBytes(4).toString('hex')}`;
+    const need = sizeBytes(input.size) * input.jobs + SPACE_MARGIN_BYTES;
     const fio = [
       'fio', '--name=storage-ops', `--directory=${dir}`, `--rw=${input.rw}`, `--bs=${input.bs}`, `--size=${input.size}`,
       `--runtime=${input.runtime}`, '--time_based', `--numjobs=${input.jobs}`, `--iodepth=${input.ioDepth}`,
       `--direct=${input.direct ? 1 : 0}`, `--ioengine=${input.ioEngine}`, '--group_reporting', '--output-format=json',
     ];
     // One shell so the files go whatever fio does; the arguments above are all from fixed sets.
-    const script = `mkdir -p ${dir} && ${fio.join(' ')}; rc=$?; rm -rf ${dir}; exit $rc`;
+    // The free space is read first, in the same container, so fio never starts on a volume it
+    // would fill (df counts 1024-byte blocks).
+    const spaceCheck = `avail=$(df -P -k /data | awk 'NR>1{a=$4} END{print a}'); if [ -n "$avail" ] && [ "$avail" -lt ${Math.ceil(need / 1024)} ]; then echo "storage-ops-free-kb=$avail"; exit ${NO_SPACE_EXIT}; fi`;
+    const script = `${spaceCheck}; mkdir -p ${dir} && ${fio.join(' ')}; rc=$?; rm -rf ${dir}; exit $rc`;
     const started = Date.now();
     const ticker = setInterval(() => {
       const done = Math.min(input.runtime, Math.round((Date.now() - started) / 1000));
@@ -111,6 +126,15 @@ export const volumeBenchmark = defineOp({
     } finally {
       clearInterval(ticker);
     }
+    const free = /storage-ops-free-kb=(\d+)/.exec(res.stdout);
+    if (res.exitCode === NO_SPACE_EXIT && free) {
+      const freeBytes = Number(free[1]) * 1024;
+      throw new OpsError('invalid_input', `bench needs ${formatBytes(need)} on volume "${input.name}" (--size ${input.size} x ${input.jobs} job(s) plus ${formatBytes(SPACE_MARGIN_BYTES)} to spare), but only ${formatBytes(freeBytes)} is free there; fio was not started`, {
+        hint: freeBytes > SPACE_MARGIN_BYTES + 1024 * 1024
+          ? `Use a smaller --size (at most ${Math.floor((freeBytes - SPACE_MARGIN_BYTES) / input.jobs / 1024 / 1024)}m per job) or fewer --jobs, or free space on the volume first`
+          : 'The volume is (nearly) full: free space on it first, or benchmark another volume on the same storage',
+      });
+    }
     if (res.exitCode !== 0) {
       const why = (res.stderr || res.stdout).trim().split('\n').filter(Boolean).slice(-2).join(' ');
       const hint = /O_DIRECT|Invalid argument/i.test(why)
@@ -118,20 +142,23 @@ export const volumeBenchmark = defineOp({
         : /libaio|io_uring|ioengine/i.test(why)
           ? 'Try --ioengine psync'
           : /No space left/i.test(why)
-            ? 'Use a smaller --size or fewer --jobs'
+            ? 'The volume ran out of space or inodes while fio wrote: use a smaller --size or fewer --jobs'
             : 'Check the volume is writable and the helper image has fio';
       throw new OpsError('unavailable', `fio failed on volume "${input.name}" (exit ${res.exitCode}): ${why}`, { hint });
     }
     const parsed = parseFioJson(res.stdout);
-    return {
+    const run = {
+      at: deps.now().toISOString(),
       host: engine.host.name,
       volume: input.name,
       fioVersion: parsed.version,
       params: { rw: input.rw, bs: input.bs, size: input.size, runtimeSec: input.runtime, jobs: input.jobs, ioDepth: input.ioDepth, direct: input.direct, ioEngine: input.ioEngine },
       read: side(parsed.read),
       write: side(parsed.write),
-      elapsedSec: Math.round((Date.now() - started) / 100) / 10,
     };
+    const { id, previous } = await recordBenchmark(deps, run);
+    const { at: _at, ...rest } = run;
+    return { id, ...rest, elapsedSec: Math.round((Date.now() - started) / 100) / 10, previous };
   },
   view(o) {
     const p = o.params;
@@ -140,6 +167,29 @@ export const volumeBenchmark = defineOp({
       return d ? [{ k, d }] : [];
     });
     const ms = (us: number | null): number | null => (us === null ? null : us / 1000);
+    const results: ViewTable = {
+      id: 'results',
+      columns: [
+        { key: 'direction', label: '', type: 'text' },
+        { key: 'iops', label: 'IOPS', type: 'count' },
+        { key: 'bandwidth', label: 'BANDWIDTH', type: 'bytes', perSecond: true },
+        { key: 'mean', label: 'LAT MEAN', type: 'duration' },
+        { key: 'p50', label: 'P50', type: 'duration' },
+        { key: 'p95', label: 'P95', type: 'duration' },
+        { key: 'p99', label: 'P99', type: 'duration' },
+        { key: 'max', label: 'MAX', type: 'duration' },
+      ],
+      rows: sides.map(({ k, d }) => ({
+        direction: k,
+        iops: d.iops,
+        bandwidth: d.bandwidthBytesPerSec,
+        mean: ms(d.latencyUs.mean),
+        p50: ms(d.latencyUs.p50),
+        p95: ms(d.latencyUs.p95),
+        p99: ms(d.latencyUs.p99),
+        max: ms(d.latencyUs.max),
+      })),
+    };
     const answer = sides.map(({ k, d }) => `${k} ${d.iops} IOPS (${formatBytes(d.bandwidthBytesPerSec)}/s)`).join(', ') || 'no I/O measured';
     return {
       title: `fio benchmark of ${o.volume}`,
@@ -150,32 +200,45 @@ export const volumeBenchmark = defineOp({
         { label: 'Elapsed', value: o.elapsedSec * 1000, type: 'duration' },
         { label: 'fio', value: o.fioVersion },
       ],
-      tables: [
-        {
-          id: 'results',
-          columns: [
-            { key: 'direction', label: '', type: 'text' },
-            { key: 'iops', label: 'IOPS', type: 'count' },
-            { key: 'bandwidth', label: 'BANDWIDTH', type: 'bytes', perSecond: true },
-            { key: 'mean', label: 'LAT MEAN', type: 'duration' },
-            { key: 'p50', label: 'P50', type: 'duration' },
-            { key: 'p95', label: 'P95', type: 'duration' },
-            { key: 'p99', label: 'P99', type: 'duration' },
-            { key: 'max', label: 'MAX', type: 'duration' },
-          ],
-          rows: sides.map(({ k, d }) => ({
-            direction: k,
-            iops: d.iops,
-            bandwidth: d.bandwidthBytesPerSec,
-            mean: ms(d.latencyUs.mean),
-            p50: ms(d.latencyUs.p50),
-            p95: ms(d.latencyUs.p95),
-            p99: ms(d.latencyUs.p99),
-            max: ms(d.latencyUs.max),
-          })),
-        },
-      ],
+      tables: [results, ...changeTable(o)],
+      notes: o.previous ? [] : ['First run of this volume with these parameters: the next one shows the change (`benchmarks` lists the history).'],
       charts: sides.length ? [{ id: 'iops', title: `IOPS on ${o.volume} (${p.rw} ${p.bs})`, kind: 'bar', unit: 'count', points: sides.map(({ k, d }) => ({ x: k, value: d.iops })) }] : [],
     };
   },
 });
+
+/** Signed relative change as people read it: "+12.3%", "-4%", "-" when there is nothing to compare. */
+function signed(pct: number | null): string {
+  if (pct === null) return '-';
+  return `${pct > 0 ? '+' : ''}${pct}%`;
+}
+
+/** The change against the previous run of the same volume and parameters (none for a first run). */
+function changeTable(o: z.output<typeof Output>): ViewTable[] {
+  const prev = o.previous;
+  if (!prev) return [];
+  const rows = (['read', 'write'] as const).flatMap((k) => {
+    const now = o[k];
+    const before = prev[k];
+    if (!now || !before) return [];
+    return [{
+      direction: k,
+      iops: signed(changePercent(before.iops, now.iops)),
+      bandwidth: signed(changePercent(before.bandwidthBytesPerSec, now.bandwidthBytesPerSec)),
+      p99: signed(changePercent(before.latencyUs.p99, now.latencyUs.p99)),
+      previousIops: before.iops,
+    }];
+  });
+  return [{
+    id: 'change',
+    title: `Change since the previous run (${prev.id}, ${shortTime(prev.at)})`,
+    columns: [
+      { key: 'direction', label: '', type: 'text' },
+      { key: 'previousIops', label: 'IOPS BEFORE', type: 'count' },
+      { key: 'iops', label: 'IOPS', type: 'text' },
+      { key: 'bandwidth', label: 'BANDWIDTH', type: 'text' },
+      { key: 'p99', label: 'P99 LATENCY', type: 'text' },
+    ],
+    rows,
+  }];
+}
