@@ -3,7 +3,7 @@
  * requests at /slack/events on SLACK_PORT). The bot token is checked with auth.test before
  * anything starts, so a missing or rejected token stops `serve` with an error naming the
  * variable. Listeners: the /storage command, the approval and job buttons, the App Home tab;
- * and the kernel's events (requests made elsewhere, decisions, expiries).
+ * and the kernel's events (requests made elsewhere, decisions, expiries, schedule results).
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +12,7 @@ import { OpsError, toOpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Deps } from '../core/ports.js';
 import { followApprovalEvents } from './approval-posts.js';
+import { followSchedulePosts } from './schedule-posts.js';
 import { slackErrorCode, type BotRuntime } from './bot-runtime.js';
 import { registerApprovalActions } from './listeners/approval-actions.js';
 import { registerAppHome } from './listeners/app-home.js';
@@ -103,7 +104,12 @@ export async function startSlackBot(deps: Deps, settings: SlackSettings, log: Lo
   registerApprovalActions(app, rt);
   registerJobActions(app, rt);
   registerAppHome(app, rt);
-  const unsubscribe = followApprovalEvents(rt);
+  const offApprovals = followApprovalEvents(rt);
+  const offSchedules = followSchedulePosts(rt);
+  const unsubscribe = (): void => {
+    offApprovals();
+    offSchedules();
+  };
 
   let eventsUrl: string | null = null;
   try {
