@@ -54,8 +54,9 @@ const stamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(
 export async function publish(deps: Deps, post: Omit<SchedulePost, 'file'>): Promise<string> {
   const dir = join(deps.dataDir, 'reports');
   await mkdir(dir, { recursive: true });
-  const file = join('reports', `${post.schedule}-${stamp(deps.now())}.md`);
-  await writeFile(join(deps.dataDir, file), viewMarkdown(post.view));
+  // The job id keeps two runs within one second (a manual run beside the cron's) apart.
+  const file = join('reports', `${post.schedule}-${stamp(deps.now())}${post.jobId ? `-${post.jobId}` : ''}.md`);
+  await writeFile(join(deps.dataDir, file), viewMarkdown(post.view), { flag: 'wx' });
   deps.log.info(`schedule ${post.schedule}: ${post.view.summary}`, { kind: post.kind, report: file, channel: post.channel ?? 'none', job: post.jobId ?? undefined });
   deps.events.emit({ type: 'schedule.posted', post: { ...post, file } });
   return file;
