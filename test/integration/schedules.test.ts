@@ -127,9 +127,10 @@ describeDocker('schedules on a real engine', () => {
       const out = JSON.parse(inServe.stdout) as { ranIn: string; status: string; jobId: string; servePid: number };
       expect(out).toMatchObject({ ranIn: 'serve', status: 'started', servePid: serve.pid });
       // The run ends in serve's history.
-      let listed: { schedules: Array<{ runs: Array<{ jobId: string; outcome: string }> }> } | null = null;
+      type Listed = { schedules: Array<{ runs: Array<{ jobId: string; outcome: string }> }> };
+      let listed: Listed | null = null;
       for (;;) {
-        listed = JSON.parse(cli(['schedules', 'weekly', '--json'], env).stdout) as typeof listed;
+        listed = JSON.parse(cli(['schedules', 'weekly', '--json'], env).stdout) as Listed;
         if (listed?.schedules[0]?.runs[0]?.jobId === out.jobId) break;
         await new Promise((r) => setTimeout(r, 250));
       }
