@@ -108,7 +108,7 @@ describeDocker('schedules on a real engine', () => {
     expect(here.stderr).toBe('');
     expect(here.code).toBe(0);
     expect(here.stdout).toMatch(/^Schedule weekly: no serve is running, so it ran in this process: succeeded \(job [a-z0-9]{8}\)\.\n/);
-    const report = /Report: (reports\/weekly-\S+\.md)/.exec(here.stdout)?.[1];
+    const report = /Report +(reports\/weekly-\S+\.md)/.exec(here.stdout)?.[1];
     expect(report && existsSync(join(dataDir, report))).toBe(true);
     expect(readFileSync(join(dataDir, report!), 'utf8')).toMatch(/has never been backed up \(more than 3 days\)/);
 

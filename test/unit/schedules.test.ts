@@ -12,6 +12,7 @@ import { parseConfig } from '../../src/config/load-config.js';
 import type { SchedulePost } from '../../src/core/events.js';
 import type { Deps } from '../../src/core/ports.js';
 import { runOp } from '../../src/core/run-op.js';
+import { renderViewText } from '../../src/core/views/render-text.js';
 import { forecastFull, leastSquares } from '../../src/ops/schedules/forecast.js';
 import { nextLevel } from '../../src/ops/schedules/monitor-level.js';
 import { runSchedule } from '../../src/ops/schedules/schedule-job.js';
@@ -211,7 +212,7 @@ describe('scheduler', () => {
     // With no serve, it runs here and says so.
     const here = await runOp(deps, scheduleRun, { name: 'disk' }, { actor: testActor });
     expect(here).toMatchObject({ ranIn: 'this process', status: 'succeeded' });
-    expect(scheduleRun.render(here)).toMatch(/no serve is running, so it ran in this process: succeeded/);
+    expect(renderViewText(scheduleRun.view(here))).toMatch(/no serve is running, so it ran in this process: succeeded/);
   });
 
   it('picks up schedules added and removed at runtime', async () => {

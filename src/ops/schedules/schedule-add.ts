@@ -37,7 +37,5 @@ export const scheduleAdd = defineOp({
     });
     return { schedule: input, message: `schedule ${input.name} added (${input.kind}, "${input.cron}"${input.timezone ? ` in ${input.timezone}` : ''}); a running serve picks it up within seconds` };
   },
-  render(o) {
-    return o.message;
-  },
+  view: (o) => ({ title: `Schedule ${String(o.schedule.name)} added`, summary: o.message }),
 });

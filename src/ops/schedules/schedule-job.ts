@@ -58,9 +58,8 @@ export const scheduleJob = defineOp({
     const result = await runKind(deps, spec, ctx);
     return { schedule: spec.name, kind: spec.kind, trigger: input.trigger, post: result.post ?? true, view: result.view, details: result.details };
   },
-  render(o) {
-    return `${o.view.title}\n${o.view.summary}`;
-  },
+  // The run's own view is the answer: a report, a backup's outcome, a monitor's level.
+  view: (o) => o.view,
 });
 
 export function scheduleActor(name: string): Actor {

@@ -3,7 +3,6 @@
  * the run in progress and its last runs, and whether a serve process is running them.
  */
 import { z } from 'zod';
-import { table } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
 import { knownSchedules, liveService, scheduleData, statusOf } from './schedule-store.js';
 
@@ -77,20 +76,57 @@ export const scheduleList = defineOp({
       }),
     };
   },
-  render(o) {
+  view(o) {
     const head = o.serve.running ? `Schedules run in serve (pid ${o.serve.pid}, since ${o.serve.since}).` : 'No `storage-ops serve` is running: schedules run only by `schedule run` until one starts.';
-    if (o.schedules.length === 0) return `${head}\nNo schedules. Add one to the config's "schedules" or with \`storage-ops schedule add\`.`;
-    const rows = [['NAME', 'KIND', 'CRON', 'TIMEZONE', 'HOST', 'SOURCE', 'NEXT', 'LAST RUN']];
-    for (const s of o.schedules) {
-      const last = s.runs[0];
-      rows.push([s.name, s.kind, s.cron, s.timezone ?? 'local', s.host ?? 'default', s.source, s.nextDueAt ?? '-', last ? `${last.outcome} ${last.startedAt}` : s.runningJob ? `running (job ${s.runningJob})` : 'never']);
-    }
-    const lines = [head, table(rows)];
-    for (const s of o.schedules) {
-      if (s.runs.length === 0) continue;
-      lines.push('', `${s.name}:`);
-      for (const r of s.runs) lines.push(`  ${r.startedAt} ${r.trigger} ${r.outcome}${r.jobId ? ` job ${r.jobId}` : ''}: ${r.summary ?? ''}${r.report ? ` (${r.report})` : ''}`);
-    }
-    return lines.join('\n');
+    return {
+      title: 'Schedules',
+      summary: `${o.schedules.length} schedule(s). ${head}`,
+      tables: [
+        {
+          id: 'schedules',
+          columns: [
+            { key: 'name', label: 'NAME', type: 'text' },
+            { key: 'kind', label: 'KIND', type: 'text' },
+            { key: 'cron', label: 'CRON', type: 'text' },
+            { key: 'timezone', label: 'TIMEZONE', type: 'text' },
+            { key: 'host', label: 'HOST', type: 'text' },
+            { key: 'source', label: 'SOURCE', type: 'text' },
+            { key: 'next', label: 'NEXT', type: 'time' },
+            { key: 'last', label: 'LAST RUN', type: 'text' },
+          ],
+          rows: o.schedules.map((s) => {
+            const last = s.runs[0];
+            return {
+              name: s.name,
+              kind: s.kind,
+              cron: s.cron,
+              timezone: s.timezone ?? 'local',
+              host: s.host ?? 'default',
+              source: s.source,
+              next: s.nextDueAt,
+              last: s.runningJob ? `running (job ${s.runningJob})` : last ? `${last.outcome} ${last.startedAt}` : 'never',
+            };
+          }),
+          empty: 'No schedules. Add one to the config\'s "schedules" or with `storage-ops schedule add`.',
+        },
+        {
+          id: 'runs',
+          title: 'Recent runs',
+          columns: [
+            { key: 'schedule', label: 'SCHEDULE', type: 'text' },
+            { key: 'started', label: 'STARTED', type: 'time' },
+            { key: 'trigger', label: 'TRIGGER', type: 'text' },
+            { key: 'outcome', label: 'OUTCOME', type: 'text' },
+            { key: 'job', label: 'JOB', type: 'text' },
+            { key: 'summary', label: 'SUMMARY', type: 'text' },
+            { key: 'report', label: 'REPORT', type: 'text' },
+          ],
+          rows: o.schedules.flatMap((s) =>
+            s.runs.map((r) => ({ schedule: s.name, started: r.startedAt, trigger: r.trigger, outcome: r.outcome, job: r.jobId, summary: r.summary, report: r.report })),
+          ),
+          empty: 'No runs yet.',
+        },
+      ],
+    };
   },
 });

@@ -35,7 +35,5 @@ export const scheduleRemove = defineOp({
     });
     return { removed: input.name, message: `schedule ${input.name} removed` };
   },
-  render(o) {
-    return o.message;
-  },
+  view: (o) => ({ title: `Schedule ${o.removed} removed`, summary: o.message }),
 });

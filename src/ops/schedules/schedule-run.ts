@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineOp } from '../../core/op.js';
+import { presentFields } from '../shared/view-parts.js';
 import { runSchedule } from './schedule-job.js';
 import { addRequest, findSchedule, getRequest, liveService } from './schedule-store.js';
 
@@ -58,12 +59,22 @@ export const scheduleRun = defineOp({
     const run = await runSchedule(deps, spec, 'manual', ctx.actor.id);
     return { schedule: spec.name, ranIn: 'this process' as const, servePid: null, status: run.outcome, jobId: run.jobId, summary: run.summary, report: run.report };
   },
-  render(o) {
-    if (o.ranIn === 'serve') {
-      const job = o.jobId ? `; job ${o.jobId} (follow it with \`storage-ops job ${o.jobId}\`)` : '';
-      return `Schedule ${o.schedule}: handed to the running serve (pid ${o.servePid}), ${o.status}${job}.${o.summary ? `\n${o.summary}` : ''}`;
-    }
-    return `Schedule ${o.schedule}: no serve is running, so it ran in this process: ${o.status}${o.jobId ? ` (job ${o.jobId})` : ''}.\n${o.summary ?? ''}${o.report ? `\nReport: ${o.report}` : ''}`;
+  view(o) {
+    const where =
+      o.ranIn === 'serve'
+        ? `handed to the running serve (pid ${o.servePid}), ${o.status}`
+        : `no serve is running, so it ran in this process: ${o.status}`;
+    return {
+      title: `Schedule ${o.schedule}`,
+      summary: `Schedule ${o.schedule}: ${where}${o.jobId ? ` (job ${o.jobId})` : ''}.`,
+      fields: presentFields([
+        { label: 'Ran in', value: o.ranIn },
+        { label: 'Status', value: o.status },
+        o.jobId !== null && { label: 'Job', value: o.jobId },
+        o.report !== null && { label: 'Report', value: o.report },
+      ]),
+      notes: [...(o.summary ? [o.summary] : []), ...(o.ranIn === 'serve' && o.jobId ? [`Follow it with \`storage-ops job ${o.jobId}\`.`] : [])],
+    };
   },
   shortfall(o) {
     if (o.status === 'failed' || o.status === 'refused' || o.status === 'cancelled' || o.status === 'interrupted') return `schedule ${o.schedule} ${o.status}: ${o.summary ?? ''}`;
