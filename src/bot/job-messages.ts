@@ -17,7 +17,6 @@ import { context, viewBlocks, type Block } from './blocks/view-blocks.js';
 import type { BotRuntime, MessageRef } from './bot-runtime.js';
 import { composeBlocks, deliverView, postOrRespond, uploadAttachments, type Target } from './delivery.js';
 import { rememberMessages, settleMessages, type StoredMessages } from './message-store.js';
-import { outputView } from './op-view.js';
 
 /** Slack allows about one update a second per message; every 3 s keeps a channel readable. */
 export const PROGRESS_INTERVAL_MS = 3000;
@@ -33,7 +32,7 @@ export function errorView(title: string, job: JobRecord): View {
 /** The result view of a finished job. */
 export function finishedView(rt: BotRuntime, job: JobRecord): View {
   const op = rt.deps.ops.find(job.op);
-  if (job.status === 'succeeded' && op && job.result !== null && job.result !== undefined) return outputView(op, job.result);
+  if (job.status === 'succeeded' && op && job.result !== null && job.result !== undefined) return op.view(job.result);
   if (job.status === 'succeeded') return { title: `${job.verb}: job ${job.id}`, summary: job.summary ?? 'Done.' };
   return errorView(`${job.verb}: job ${job.id}`, job);
 }
@@ -144,7 +143,7 @@ export async function startLongOp(rt: BotRuntime, op: Op, input: Record<string, 
   const asked = context(askedText);
   const submitted = await submitOp(rt.deps, op, input, { actor });
   if (submitted.kind === 'done') {
-    await deliverView(rt, target, outputView(op, submitted.output), 'here', { before: [asked] });
+    await deliverView(rt, target, op.view(submitted.output), 'here', { before: [asked] });
     return;
   }
   if (submitted.kind !== 'job') return;

@@ -2,15 +2,20 @@
  * The event relay of a long-lived process (serve): every second it reads the state file and
  * emits, on this process's bus, the approval and job changes other processes made (a request
  * from the CLI or a stdio MCP server, a job's progress), so subscribers such as the Slack
- * adapter see them within seconds. It also expires stale requests (nobody else may be writing).
+ * adapter see them within seconds. It also expires stale requests (nobody else may be writing)
+ * and, every RECOVER_EVERY polls, marks the jobs of processes that died interrupted, so a job
+ * message in Slack doesn't show "running" for a CLI that was killed.
  * Changes this process emitted itself are recognised and not repeated.
  */
 import type { ApprovalRecord } from './approval-record.js';
 import { expireApprovals } from './approvals.js';
 import type { ApprovalEventType, KernelEvent } from './events.js';
 import type { JobRecord } from './job-record.js';
-import { jobsOf } from './jobs.js';
+import { jobsOf } from './job-record.js';
 import type { Deps } from './ports.js';
+import { recoverInterrupted } from './recovery.js';
+
+const RECOVER_EVERY = 10;
 
 const approvalKey = (a: ApprovalRecord): string => `${a.status}|${a.execution?.outcome ?? ''}`;
 const jobKey = (j: JobRecord): string => `${j.status}|${j.progress?.at ?? ''}`;
@@ -48,11 +53,13 @@ export async function startEventRelay(deps: Deps, intervalMs = 1000): Promise<Ev
   for (const j of jobsOf(baseline)) jobs.set(j.id, jobKey(j));
 
   let busy = false;
+  let polls = 0;
   const poll = async (): Promise<void> => {
     if (busy) return;
     busy = true;
     try {
       await expireApprovals(deps);
+      if (++polls % RECOVER_EVERY === 0) await recoverInterrupted(deps);
       const data = await deps.state.read();
       for (const a of data.approvals ?? []) {
         const key = approvalKey(a);

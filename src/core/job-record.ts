@@ -3,6 +3,7 @@
  * in the state file so any process sharing the data dir can show it, follow it and cancel it.
  */
 import { z } from 'zod';
+import type { StateData } from './ports.js';
 
 export const JobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 
@@ -46,3 +47,13 @@ export type JobProgress = z.output<typeof JobProgressSchema>;
 export type JobRecord = z.output<typeof JobRecordSchema>;
 
 export const FINISHED_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+
+export function isFinished(job: JobRecord): boolean {
+  return FINISHED_JOB_STATUSES.includes(job.status);
+}
+
+/** The state's job collection (created empty when missing, so a change can push to it). */
+export function jobsOf(data: StateData): JobRecord[] {
+  if (!Array.isArray(data.jobs)) data.jobs = [];
+  return data.jobs as JobRecord[];
+}

@@ -11,10 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { appendAudit } from './audit.js';
 import { OpsError, toOpsError } from './errors.js';
-import { FINISHED_JOB_STATUSES, type JobProgress, type JobRecord } from './job-record.js';
+import { isFinished, jobsOf, type JobProgress, type JobRecord } from './job-record.js';
 import type { Actor, Op, Progress } from './op.js';
 import type { Deps, StateData } from './ports.js';
 import { holdLease, isOwnerAlive, ownerStamp } from './process-owner.js';
+import { recoverInterrupted } from './recovery.js';
 import { redactValue } from './redact.js';
 import { requiredRoleFor, requireRole, roleOf } from './roles.js';
 import { hostOf, parseInput, runOp } from './run-op.js';
@@ -43,17 +44,10 @@ interface LocalJob {
   done: Promise<JobRecord>;
 }
 
+export { isFinished, jobsOf };
+
 /** Jobs running in this process, by id. */
 const local = new Map<string, LocalJob>();
-
-export function isFinished(job: JobRecord): boolean {
-  return FINISHED_JOB_STATUSES.includes(job.status);
-}
-
-export function jobsOf(data: StateData): JobRecord[] {
-  if (!Array.isArray(data.jobs)) data.jobs = [];
-  return data.jobs as JobRecord[];
-}
 
 function newId(): string {
   return [...randomBytes(8)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
@@ -284,13 +278,21 @@ export async function cancelJob(deps: Deps, id: string, actor: Actor): Promise<J
   return job;
 }
 
-/** Resolves with the finished job: at once for this process's jobs, by polling the state file for others'. */
+/** How often a waiter checks that the process running another process's job is still alive. */
+const OWNER_CHECK_EVERY = 10;
+
+/**
+ * Resolves with the finished job: at once for this process's jobs, by polling the state file for
+ * others'. A job whose process died is marked interrupted while we wait (as the next start would),
+ * so nobody waits for ever on a crashed process.
+ */
 export async function waitForJob(deps: Deps, id: string, signal?: AbortSignal): Promise<JobRecord> {
   const mine = local.get(id);
   if (mine) return mine.done;
-  for (;;) {
+  for (let polls = 1; ; polls++) {
     const job = await getJob(deps, id);
     if (isFinished(job)) return job;
+    if (polls % OWNER_CHECK_EVERY === 0) await recoverInterrupted(deps);
     await sleep(500, signal);
     if (signal?.aborted) throw new OpsError('cancelled', `stopped waiting for job ${id}; it goes on`, { hint: `storage-ops job ${id}` });
   }

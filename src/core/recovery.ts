@@ -5,8 +5,7 @@
  */
 import type { ApprovalRecord } from './approval-record.js';
 import { appendAudit } from './audit.js';
-import type { JobRecord } from './job-record.js';
-import { isFinished, jobsOf } from './jobs.js';
+import { isFinished, jobsOf, type JobRecord } from './job-record.js';
 import type { Deps, StateData } from './ports.js';
 import { isOwnerAlive } from './process-owner.js';
 

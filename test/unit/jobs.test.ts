@@ -148,6 +148,32 @@ describe('recovery', () => {
     const audit = await auditTrail(deps.state);
     expect(audit.filter((a) => a.error?.code === 'interrupted')).toHaveLength(2);
   });
+
+  it('someone waiting on a job whose process died gets it back interrupted instead of waiting for ever', async () => {
+    const deps = await fakeDeps();
+    const deadHere = { ...ownerStamp(), processId: 'dead-waited', pid: 2 ** 22 + 19 };
+    await deps.state.update((data) => {
+      data.jobs = [{ id: 'dddd2222', op: 'thing_slow', verb: 'slow', host: 'fake', actor: { id: 'cli:x', source: 'cli' }, input: {}, approvalId: null, progress: null, result: null, summary: null, error: null, createdAt: '2026-11-30T11:00:00Z', startedAt: '2026-11-30T11:00:00Z', finishedAt: null, cancelRequestedBy: null, status: 'running', owner: deadHere }];
+    });
+    const ended = await waitForJob(deps, 'dddd2222');
+    expect(ended.status).toBe('interrupted');
+    expect(ended.error?.message).toMatch(/stopped before the job ended/);
+  });
+
+  it('a serve process notices a job whose process died and announces it interrupted', async () => {
+    const deps = await fakeDeps();
+    const relay = await startEventRelay(deps, 60_000);
+    const seen: string[] = [];
+    deps.events.subscribe((e) => 'job' in e && seen.push(`${e.type}:${e.job.id}:${e.job.status}`));
+    const deadHere = { ...ownerStamp(), processId: 'dead-relayed', pid: 2 ** 22 + 23 };
+    await deps.state.update((data) => {
+      data.jobs = [{ id: 'eeee2222', op: 'thing_slow', verb: 'slow', host: 'fake', actor: { id: 'cli:x', source: 'cli' }, input: {}, approvalId: null, progress: null, result: null, summary: null, error: null, createdAt: '2026-11-30T11:00:00Z', startedAt: '2026-11-30T11:00:00Z', finishedAt: null, cancelRequestedBy: null, status: 'running', owner: deadHere }];
+    });
+    for (let i = 0; i < 10; i++) await relay.poll();
+    expect(seen).toContain('job.finished:eeee2222:interrupted');
+    expect((await getJob(deps, 'eeee2222')).status).toBe('interrupted');
+    relay.stop();
+  });
 });
 
 describe('approvals by id', () => {

@@ -11,6 +11,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ElicitRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { createMcpServer } from '../../src/mcp/create-server.js';
 import { portableSchema } from '../../src/mcp/tools/tool-catalog.js';
+import { TEXT_MAX_ROWS } from '../../src/mcp/tools/readable-text.js';
 import { catalog } from '../../src/ops/catalog.js';
 import type { Deps } from '../../src/core/ports.js';
 import { fakeContainer, fakeDeps, FakeEngine, fakeVolume } from './fakes.js';
@@ -103,6 +104,18 @@ describe('MCP tool calls', () => {
     expect(text(r)).toContain('db_data');
     const links = r.content.filter((c) => c.type === 'resource_link').map((c) => (c as { uri: string }).uri);
     expect(links.sort()).toEqual(['storage://volumes/local/cache_data', 'storage://volumes/local/db_data']);
+  });
+
+  it('cuts long tables in the readable text, while structuredContent keeps every row', async () => {
+    const engine = new FakeEngine({ name: 'local', url: 'unix:///fake.sock' });
+    for (let i = 0; i < 130; i++) engine.volumes.push(fakeVolume(`vol_${String(i).padStart(3, '0')}`));
+    const { client } = await connect({ engine });
+    await client.listTools();
+    const r = await call(client, 'volume_list');
+    expect((r.structuredContent as { volumes: unknown[] }).volumes).toHaveLength(130);
+    const body = text(r);
+    expect(body.split('\n').filter((l) => /^vol_\d{3}\s/.test(l))).toHaveLength(TEXT_MAX_ROWS);
+    expect(body).toContain(`note: ${130 - TEXT_MAX_ROWS} more rows of volumes not shown (${TEXT_MAX_ROWS} of 130); every row is in structuredContent.`);
   });
 
   it('a write runs for an operator and is audited under the MCP identity', async () => {

@@ -8,7 +8,7 @@ import type { ApprovalRecord } from '../../core/approval-record.js';
 import { formatBytes } from '../../core/format.js';
 import type { View } from '../../core/view.js';
 import { mention, slackDate } from '../bot-runtime.js';
-import { previewView } from '../op-view.js';
+import { previewView } from '../../core/views/preview-view.js';
 import { cut, esc, LIMITS } from './mrkdwn.js';
 import { context, viewBlocks, type Block, type RenderedView } from './view-blocks.js';
 
@@ -83,7 +83,7 @@ export function approvalMessage(r: ApprovalRecord, now: Date, result?: View | nu
     if (r.execution?.error) tail.push({ type: 'section', text: { type: 'mrkdwn', text: cut(`:x: ${esc(r.execution.error)}`, LIMITS.sectionText) } });
   }
   const reserve = head.length + tail.length + (result ? 12 : 0);
-  const rendered = viewBlocks(previewView(title, r.preview), { reserveBlocks: reserve, maxRows: 10 });
+  const rendered = viewBlocks({ ...previewView(r.preview), title }, { reserveBlocks: reserve, maxRows: 10 });
   let resultBlocks: Block[] = [];
   if (result) {
     const room = LIMITS.blocks - rendered.blocks.length - head.length - tail.length - 1;

@@ -14,7 +14,6 @@ import { APPROVE_ACTION, DENY_ACTION, WITHDRAW_ACTION } from '../blocks/approval
 import { esc } from '../blocks/mrkdwn.js';
 import type { BotRuntime } from '../bot-runtime.js';
 import { errorText, replyPrivately, type Target } from '../delivery.js';
-import { outputView } from '../op-view.js';
 import { settleMessages } from '../message-store.js';
 import { publishHome } from './app-home.js';
 import { whoCanDecide } from '../slack-actors.js';
@@ -88,7 +87,7 @@ async function decide(rt: BotRuntime, id: string, decision: 'approve' | 'deny', 
       return;
     }
     const op = rt.deps.ops.find(result.record.op);
-    const view = op && result.output !== null && result.output !== undefined ? outputView(op, result.output) : null;
+    const view = op && result.output !== null && result.output !== undefined ? op.view(result.output) : null;
     await refreshApproval(rt, result.record, view);
     await settleMessages(rt.deps, 'approval', id);
     if (fromHome) await publishHome(rt, body.user.id, `${decision === 'approve' ? ':white_check_mark: Approved' : ':no_entry_sign: Denied'} request \`${esc(id)}\`.`);

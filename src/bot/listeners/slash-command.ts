@@ -15,7 +15,6 @@ import { context } from '../blocks/view-blocks.js';
 import { mention, type BotRuntime } from '../bot-runtime.js';
 import { parseCommandLine, slackCommandHelp, slackGeneralHelp, visibilityFor } from '../command-line.js';
 import { deliverView, errorText, replyPrivately, type Target } from '../delivery.js';
-import { outputView } from '../op-view.js';
 import { startLongOp } from '../job-messages.js';
 
 export const SLASH_COMMAND = '/storage';
@@ -67,7 +66,7 @@ async function handleCommand(rt: BotRuntime, command: SlashCommand, respond: Res
       return;
     }
     const output = submitted.kind === 'job' ? jobOutcome(await waitForJob(rt.deps, submitted.job.id)) : submitted.output;
-    await deliverView(rt, target, outputView(op, output), 'here', { before: [asked] });
+    await deliverView(rt, target, op.view(output), 'here', { before: [asked] });
     return;
   }
   if (op.long) {
@@ -76,5 +75,5 @@ async function handleCommand(rt: BotRuntime, command: SlashCommand, respond: Res
   }
   const submitted = await submitOp(rt.deps, op, input, { actor });
   if (submitted.kind !== 'done') return;
-  await deliverView(rt, target, outputView(op, submitted.output), visibilityFor(op, line.visibility), { before: [asked] });
+  await deliverView(rt, target, op.view(submitted.output), visibilityFor(op, line.visibility), { before: [asked] });
 }
