@@ -46,7 +46,7 @@ check() { # name, command...
   if "$@"; then echo "PASS: $name"; else echo "FAIL: $name"; failures=$((failures + 1)); fi
 }
 
-expected=$("$NODE20" "$MAIN" docs | grep -o '^| \[`[a-z-]*`\](#[a-z-]*) | `[a-z_]*`' | grep -o '`[a-z_]*`$' | tr -d '`' | sort | tr '\n' ' ')
+expected=$("$NODE20" "$MAIN" docs | grep -o '^| \[`[a-z -]*`\](#[a-z-]*) | `[a-z_]*`' | grep -o '`[a-z_]*`$' | tr -d '`' | sort | tr '\n' ' ')
 
 tools_list() {
   inspect --strict --method tools/list >"$DATA/tools.json" 2>"$DATA/strict.txt" || { cat "$DATA/strict.txt" >&2; return 1; }
