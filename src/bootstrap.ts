@@ -2,6 +2,7 @@
  * Builds the dependencies every entry point shares: configuration, state store, engine
  * directory and logger. The one place that wires the engine module into the ops layer.
  */
+import { recoverAtStart } from './backup/recovery.js';
 import { createEventBus } from './core/events.js';
 import { loadConfig } from './config/load-config.js';
 import { DockerEngineDirectory } from './engine/engine-directory.js';
@@ -13,6 +14,8 @@ import { StateStore } from './state/state-store.js';
 export interface Bootstrapped {
   deps: Deps;
   configSource: string;
+  /** What was put right after runs that died (containers started again), for the person starting this. */
+  notices: string[];
 }
 
 export async function bootstrap(opts: { env?: NodeJS.ProcessEnv; log?: Logger } = {}): Promise<Bootstrapped> {
@@ -29,5 +32,6 @@ export async function bootstrap(opts: { env?: NodeJS.ProcessEnv; log?: Logger } 
     log: opts.log ?? createLogger(),
     now: () => new Date(),
   };
-  return { deps, configSource: source };
+  const notices = await recoverAtStart(deps);
+  return { deps, configSource: source, notices };
 }

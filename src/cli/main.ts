@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { bootstrap } from '../bootstrap.js';
+import { criticalWork } from '../core/critical.js';
 import { exitCodeFor, OpsError, toOpsError } from '../core/errors.js';
 import { createLogger, silentLogger } from '../core/logger.js';
 import { catalog, findOp, requireOp } from '../ops/catalog.js';
@@ -118,9 +119,18 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const input = parseOpArgs(op, args);
-  const { deps } = await bootstrap({ log: silentLogger });
+  const { deps, notices } = await bootstrap({ log: silentLogger });
+  for (const n of notices) process.stderr.write(`storage-ops: ${redactText(n)}\n`);
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  // First Ctrl-C (or SIGTERM) cancels; another one quits, except while containers stopped for
+  // the work are not running again yet (src/core/critical.ts holds the process until they are).
+  let interrupts = 0;
+  const interrupt = (code: number): void => {
+    if (interrupts++ === 0) return controller.abort();
+    if (criticalWork().length === 0) process.exit(code);
+  };
+  process.on('SIGINT', () => interrupt(130));
+  process.on('SIGTERM', () => interrupt(143));
   const opts = { actor: localActor(), onProgress: progressPrinter(), signal: controller.signal };
   const print = (text: string, json: unknown): void => {
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');

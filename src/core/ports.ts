@@ -202,8 +202,11 @@ export interface EnginePort {
   removeContainer(id: string): Promise<void>;
   listNetworks(): Promise<NetworkSummary[]>;
   removeNetwork(id: string): Promise<void>;
-  /** Removes unused build cache last used before the cutoff; returns the record ids removed. */
-  pruneBuildCache(lastUsedBefore: Date): Promise<{ deleted: string[]; spaceReclaimed: number }>;
+  /**
+   * Removes unused build cache last used before the cutoff; with `ids`, only those records (so a
+   * clean-up never takes a record its preview did not list). Returns the record ids removed.
+   */
+  pruneBuildCache(lastUsedBefore: Date, ids?: readonly string[]): Promise<{ deleted: string[]; spaceReclaimed: number }>;
   /** Runs a command to completion in a fresh, network-less helper container, removed afterwards. */
   runHelperCommand(spec: HelperCommand): Promise<HelperOutput>;
   /** Usage of the filesystem holding `path` on the engine's host, read through a helper container. */

@@ -216,28 +216,31 @@ export class DockerEngine implements EnginePort {
     await this.call(`removing network ${id.slice(0, 12)}`, () => this.docker.getNetwork(id).remove() as Promise<unknown>);
   }
 
-  async pruneBuildCache(lastUsedBefore: Date): Promise<{ deleted: string[]; spaceReclaimed: number }> {
-    // dockerode's pruneBuilder drops its options, and the engine's id filter differs between
-    // versions (exact in 20.10, a regex later), so only the age filter is used: whatever is
-    // unused and was last used before the cutoff. `unused-for` is understood by every version.
-    // Rounded up, so a record used just before the cutoff is kept rather than taken.
-    const ms = Math.max(1, Math.ceil(Date.now() - lastUsedBefore.getTime()));
-    const res = await this.call('pruning build cache', () =>
-      new Promise<Json>((resolve, reject) => {
-        this.docker.modem.dial(
-          {
-            path: '/build/prune?',
-            method: 'POST',
-            options: { all: true, filters: { 'unused-for': [`${ms}ms`] } },
-            statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
-          },
-          (err: unknown, data: unknown) => (err ? reject(err) : resolve((data ?? {}) as Json)),
-        );
-      }),
-    );
+  async pruneBuildCache(lastUsedBefore: Date, ids?: readonly string[]): Promise<{ deleted: string[]; spaceReclaimed: number }> {
+    // dockerode's pruneBuilder drops its options, so the request is made here. `unused-for`
+    // keeps anything used after the cutoff (rounded up, so a record used just before it is kept
+    // rather than taken). The engine accepts one value per filter key and matches `id` as a
+    // regular expression, so each listed record gets its own call with an anchored pattern:
+    // nothing outside the list can match.
+    const unusedFor = (): string => `${Math.max(1, Math.ceil(Date.now() - lastUsedBefore.getTime()))}ms`;
+    const prune = (filters: Record<string, string[]>): Promise<Json> =>
+      this.call('pruning build cache', () =>
+        new Promise<Json>((resolve, reject) => {
+          this.docker.modem.dial(
+            { path: '/build/prune?', method: 'POST', options: { all: true, filters }, statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' } },
+            (err: unknown, data: unknown) => (err ? reject(err) : resolve((data ?? {}) as Json)),
+          );
+        }),
+      );
+    const answers: Json[] = [];
+    if (!ids) answers.push(await prune({ 'unused-for': [unusedFor()] }));
+    for (const id of ids ?? []) {
+      const pattern = `^${id.replace(/[^a-zA-Z0-9]/g, (c) => `\\${c}`)}$`;
+      answers.push(await prune({ 'unused-for': [unusedFor()], id: [pattern] }));
+    }
     return {
-      deleted: Array.isArray(res.CachesDeleted) ? (res.CachesDeleted as string[]) : [],
-      spaceReclaimed: num(res.SpaceReclaimed),
+      deleted: answers.flatMap((res) => (Array.isArray(res.CachesDeleted) ? (res.CachesDeleted as string[]) : [])),
+      spaceReclaimed: answers.reduce((sum, res) => sum + num(res.SpaceReclaimed), 0),
     };
   }
 

@@ -10,6 +10,7 @@ import { approvalList } from './governance/approval-list.js';
 import { auditLog } from './governance/audit-log.js';
 import { backupList } from './backups/backup-list.js';
 import { backupPrune } from './backups/backup-prune.js';
+import { backupRescan } from './backups/backup-rescan.js';
 import { backupVerify } from './backups/backup-verify.js';
 import { diskReport } from './system/disk-report.js';
 import { driverConfig } from './driver/driver-config.js';
@@ -39,6 +40,7 @@ export const catalog: readonly Op[] = [
   volumeBenchmark,
   volumeBackup,
   backupList,
+  backupRescan,
   backupVerify,
   volumeRestore,
   backupPrune,

@@ -1,21 +1,24 @@
 /**
  * The process-safe state store over lowdb: one JSON file in the data dir holding the audit log
  * (and, as features arrive, approvals, the backup catalog and schedules). Every update takes a lock
- * file, re-reads the file, applies the change and writes it back, so the CLI and a running
- * `serve` can share one data dir without losing each other's writes.
+ * (the shared lease lock of src/core/file-lock.ts), re-reads the file, applies the change and
+ * writes it back, so the CLI and a running `serve` can share one data dir without losing each
+ * other's writes. A lock left by a crashed process frees itself (at once on this machine, within
+ * the lease elsewhere); one held by a live process is waited for.
  */
-import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { OpsError } from '../core/errors.js';
+import { waitForLock } from '../core/file-lock.js';
 import { DurableJsonFile } from './durable-json-file.js';
 import type { StateData, StatePort } from '../core/ports.js';
 
 export type { StateData };
 
 export const STATE_FILE = 'state.json';
-const LOCK_STALE_MS = 30_000;
-const LOCK_WAIT_MS = 15_000;
+/** Long enough for a lease left by a process that died elsewhere (another container) to run out. */
+const LOCK_WAIT_MS = 45_000;
 
 function freshState(): StateData {
   return { version: 1, audit: [] };
@@ -60,33 +63,11 @@ export class StateStore implements StatePort {
   }
 
   private async locked<T>(fn: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (;;) {
-      try {
-        const fh = await open(this.lockPath, 'wx');
-        await fh.writeFile(String(process.pid));
-        await fh.close();
-        break;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const st = await stat(this.lockPath).catch(() => null);
-        // A lock older than any update can take was left by a crashed process.
-        if (st && Date.now() - st.mtimeMs > LOCK_STALE_MS) {
-          await rm(this.lockPath, { force: true });
-          continue;
-        }
-        if (Date.now() > deadline) {
-          throw new OpsError('busy', `state file ${this.path} is locked by another process`, {
-            hint: `Retry; if no storage-ops process is running, remove ${this.lockPath}`,
-          });
-        }
-        await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
-      }
-    }
+    const lease = await waitForLock(this.lockPath, { op: 'state update', actor: 'storage-ops' }, { waitMs: LOCK_WAIT_MS, what: `state file ${this.path}` });
     try {
       return await fn();
     } finally {
-      await rm(this.lockPath, { force: true });
+      await lease.release();
     }
   }
 }

@@ -80,7 +80,7 @@ describeDocker('backup commands in the CLI', () => {
     expect(before.backups.length).toBeGreaterThanOrEqual(3);
     rmSync(join(dataDir, 'state.json'));
     expect(JSON.parse(cli(['backups', '--json'], env).stdout)).toMatchObject({ backups: [] });
-    const rescan = cli(['backups', '--rescan'], env);
+    const rescan = cli(['rescan-backups'], env);
     expect(rescan.code).toBe(0);
     expect(rescan.stdout).toMatch(new RegExp(`^Rescanned ${dataDir}/backups: ${before.backups.length} added, 0 dropped, 0 unchanged\\.`));
     const after = JSON.parse(cli(['backups', '--json'], env).stdout) as { backups: Array<{ id: string }> };

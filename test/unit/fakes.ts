@@ -138,9 +138,9 @@ export class FakeEngine implements EnginePort {
     this.calls.push(`removeNetwork:${id}`);
     this.networks = this.networks.filter((n) => n.id !== id);
   }
-  async pruneBuildCache(lastUsedBefore: Date): Promise<{ deleted: string[]; spaceReclaimed: number }> {
+  async pruneBuildCache(lastUsedBefore: Date, ids?: readonly string[]): Promise<{ deleted: string[]; spaceReclaimed: number }> {
     this.pruned.push(lastUsedBefore);
-    const gone = this.df.buildCache.filter((b) => !b.inUse && (b.lastUsedAt === null || Date.parse(b.lastUsedAt) < lastUsedBefore.getTime()));
+    const gone = this.df.buildCache.filter((b) => !b.inUse && (!ids || ids.includes(b.id)) && (b.lastUsedAt === null || Date.parse(b.lastUsedAt) < lastUsedBefore.getTime()));
     this.df.buildCache = this.df.buildCache.filter((b) => !gone.includes(b));
     return { deleted: gone.map((b) => b.id), spaceReclaimed: gone.reduce((s, b) => s + b.size, 0) };
   }
