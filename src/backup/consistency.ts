@@ -10,10 +10,16 @@
  *   archive is read, e.g. a database dump into the volume; a failure aborts the backup.
  * - `storage-ops.backup-post=<command>`: run after the archive (and after restarting); a failure
  *   is reported as a warning.
+ *
+ * Hook commands often carry credentials (`PGPASSWORD=... pg_dump`, `mysqldump -p...`). The command
+ * is masked here, where it is read, so every copy of it (run records in the manifest and catalog,
+ * op output, errors, audit entries, chat) holds the masked form; the passwords it contained are
+ * registered as secrets, so the command's output, if it echoes one, is masked too.
  */
 import { enterCritical } from '../core/critical.js';
 import { OpsError, toOpsError } from '../core/errors.js';
 import { currentProcess } from '../core/liveness.js';
+import { maskValues, redactCommand, redactText, registerSecret } from '../core/redact.js';
 import type { ContainerSummary, Deps, EnginePort, VolumeDetail } from '../core/ports.js';
 import type { Lease } from './locks.js';
 import { addStopRecord, removeStopRecord } from './stop-records.js';
@@ -49,6 +55,18 @@ export function tail(text: string, max = 300): string {
   return t.length > max ? `...${t.slice(-max)}` : t;
 }
 
+/** A hook command as it may be shown and stored, and the secrets it held. */
+export function hookCommand(raw: string): { shown: string; secrets: string[] } {
+  const { text, secrets } = redactCommand(raw);
+  for (const s of secrets) registerSecret(s);
+  return { shown: redactText(text), secrets };
+}
+
+/** Output or an error of a hook, with the hook's own secrets (whatever their length) masked. */
+function hookText(text: string, secrets: string[]): string {
+  return redactText(maskValues(text, secrets.filter((s) => s.length >= 3)));
+}
+
 /**
  * Runs the pre or post commands of the running users. Pre: the first failure throws (nothing has
  * been stopped or written yet). Post: failures are returned as warnings.
@@ -66,6 +84,7 @@ export async function runHooks(
   for (const c of users) {
     const command = c.labels[label]?.trim();
     if (!command) continue;
+    const { shown, secrets } = hookCommand(command);
     if (!isRunning(c)) {
       warnings.push(`${phase}-backup command of container ${c.name} not run: the container is ${c.state}`);
       continue;
@@ -75,23 +94,24 @@ export async function runHooks(
       res = await engine.execInContainer(c.id, ['sh', '-c', command], signal);
     } catch (err) {
       const e = toOpsError(err);
+      const why = hookText(e.message, secrets);
       if (phase === 'pre') {
-        throw new OpsError(e.code === 'cancelled' ? 'cancelled' : 'unavailable', `backup of volume ${volume} aborted: the pre-backup command of container ${c.name} could not run: ${e.message}`, {
+        throw new OpsError(e.code === 'cancelled' ? 'cancelled' : 'unavailable', `backup of volume ${volume} aborted: the pre-backup command of container ${c.name} could not run: ${why}`, {
           hint: 'Nothing was stopped or written',
         });
       }
-      warnings.push(`post-backup command of container ${c.name} could not run: ${e.message}`);
+      warnings.push(`post-backup command of container ${c.name} could not run: ${why}`);
       continue;
     }
-    runs.push({ container: c.name, phase, command, exitCode: res.exitCode });
+    runs.push({ container: c.name, phase, command: shown, exitCode: res.exitCode });
     if (res.exitCode !== 0) {
-      const out = tail(res.stderr || res.stdout);
+      const out = tail(hookText(res.stderr || res.stdout, secrets));
       if (phase === 'pre') {
-        throw new OpsError('conflict', `backup of volume ${volume} aborted: the pre-backup command of container ${c.name} (${LABEL_PRE}: ${command}) exited with status ${res.exitCode}${out ? `: ${out}` : ''}`, {
+        throw new OpsError('conflict', `backup of volume ${volume} aborted: the pre-backup command of container ${c.name} (${LABEL_PRE}: ${shown}) exited with status ${res.exitCode}${out ? `: ${out}` : ''}`, {
           hint: 'Fix the command or the application; nothing was stopped or written',
         });
       }
-      warnings.push(`post-backup command of container ${c.name} (${command}) exited with status ${res.exitCode}${out ? `: ${out}` : ''}`);
+      warnings.push(`post-backup command of container ${c.name} (${shown}) exited with status ${res.exitCode}${out ? `: ${out}` : ''}`);
     }
   }
   return { runs, warnings };

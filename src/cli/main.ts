@@ -15,7 +15,7 @@ import type { Actor, Progress } from '../core/op.js';
 import { renderApproval } from '../ops/governance/approval-shared.js';
 import { previewOp, submitOp } from '../core/approvals.js';
 import { renderPreview } from '../core/preview-text.js';
-import { redactText } from '../core/redact.js';
+import { redactText, redactValue } from '../core/redact.js';
 import { commandHelp, extractReference, generalHelp, markdownReference } from '../core/words/help-text.js';
 import { parseOpArgs } from '../core/words/parse-words.js';
 
@@ -134,7 +134,8 @@ async function main(argv: string[]): Promise<number> {
   const opts = { actor: localActor(), onProgress: progressPrinter(), signal: controller.signal };
   const print = (text: string, json: unknown): void => {
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-    process.stdout.write((flags.json ? JSON.stringify(json, null, 2) : text) + '\n');
+    // Output is redacted like logs: op results may quote commands or options that hold secrets.
+    process.stdout.write((flags.json ? JSON.stringify(redactValue(json), null, 2) : redactText(text)) + '\n');
   };
 
   if (op.effect === 'destructive' && !flags.yes) {

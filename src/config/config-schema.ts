@@ -57,6 +57,14 @@ export const ProtectedSchema = z.strictObject({
   labels: z.array(z.string().regex(/^[^=\s][^=]*(=.*)?$/)).default(['storage-ops.protected=true']).describe('"key" or "key=value" labels that protect a volume'),
 });
 
+export const SlackConfigSchema = z.strictObject({
+  approvalsChannel: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}$/, 'use the channel id (like C0123ABCD, shown at the bottom of the channel\'s details), not its name')
+    .optional()
+    .describe('channel id where every approval request is posted, wherever it was made (CLI, MCP, schedules, Slack)'),
+});
+
 export const ConfigSchema = z
   .strictObject({
     hosts: z.array(HostSchema).default([]),
@@ -68,11 +76,16 @@ export const ConfigSchema = z
       .strictObject({ maxEntries: z.number().int().min(100).default(20000) })
       .default({ maxEntries: 20000 }),
     metrics: z
-      .strictObject({ cacheSeconds: z.number().int().min(0).max(3600).default(60).describe('how long one collection per host is reused by /metrics') })
+      .strictObject({
+        cacheSeconds: z.number().int().min(0).max(3600).default(60).describe('how long one collection per host is reused by /metrics'),
+        tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional().describe('environment variable holding a bearer token /metrics requires'),
+        tokenSha256: z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'a sha256 digest in hex (64 characters): printf %s "$TOKEN" | sha256sum')).optional().describe('sha256 digests of bearer tokens /metrics accepts'),
+      })
       .default({ cacheSeconds: 60 }),
     access: AccessSchema.default(AccessSchema.parse({})),
     protected: ProtectedSchema.default(ProtectedSchema.parse({})),
     backup: BackupConfigSchema.prefault({}),
+    slack: SlackConfigSchema.default({}),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();

@@ -1,9 +1,14 @@
 /**
  * The one HTTP listener of `storage-ops serve`: /healthz now; the MCP endpoint (/mcp) and
- * Prometheus metrics (/metrics) mount routes here as their features arrive.
+ * Prometheus metrics (/metrics) mount routes here as their features arrive. A route that fails
+ * answers a generic 500 carrying an error id; the message, which may name paths, hosts or worse,
+ * goes only to the log line that carries the same id.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { toOpsError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -13,18 +18,29 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-export async function startHttpServer(opts: { host: string; port: number; routes: Record<string, Route> }): Promise<HttpServer> {
+export async function startHttpServer(opts: { host: string; port: number; routes: Record<string, Route>; log: Logger }): Promise<HttpServer> {
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const route = opts.routes[path];
+    const route = Object.hasOwn(opts.routes, path) ? opts.routes[path] : undefined;
     if (!route) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `no route ${path}` }));
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }));
       return;
     }
-    Promise.resolve(route(req, res)).catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }));
-    });
+    const fail = (err: unknown): void => {
+      const errorId = randomUUID();
+      const e = toOpsError(err);
+      opts.log.error('http request failed', { errorId, method: req.method, path, code: e.code, error: e.message });
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'internal error', errorId }));
+    };
+    try {
+      Promise.resolve(route(req, res)).catch(fail);
+    } catch (err) {
+      fail(err);
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -40,4 +56,11 @@ export async function startHttpServer(opts: { host: string; port: number; routes
         server.closeAllConnections();
       }),
   };
+}
+
+/** Answers 401 with the Bearer challenge. */
+export function unauthorized(res: ServerResponse, realm: string): void {
+  res
+    .writeHead(401, { 'content-type': 'application/json', 'www-authenticate': `Bearer realm="${realm}"` })
+    .end(JSON.stringify({ error: 'unauthorized: send Authorization: Bearer <token>' }));
 }

@@ -6,10 +6,14 @@ import { OpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Deps } from '../core/ports.js';
 import { createMetricsCollector } from '../ops/system/metrics.js';
-import { startHttpServer, type HttpServer } from './http-server.js';
+import { bearerCheck } from './bearer-auth.js';
+import { startHttpServer, unauthorized, type HttpServer } from './http-server.js';
+import { startSlackBot, type SlackBot } from '../bot/slack-app.js';
+import { slackSettingsFrom } from '../bot/slack-settings.js';
 
 export interface RunningService {
   http: HttpServer;
+  slack: SlackBot | null;
   stop(): Promise<void>;
 }
 
@@ -20,27 +24,42 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
     throw new OpsError('config', `STORAGE_OPS_HTTP_PORT "${env.STORAGE_OPS_HTTP_PORT}" is not a port number`);
   }
   const started = new Date();
+  // Slack first: a missing or rejected token stops serve before anything listens.
+  const slackSettings = slackSettingsFrom(env);
+  const slack = slackSettings ? await startSlackBot(deps, slackSettings, log) : null;
+  if (!slack) log.info('slack off: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) to turn it on');
   const metrics = createMetricsCollector(deps);
-  const http = await startHttpServer({
-    host,
-    port,
-    routes: {
-      '/metrics': async (_req, res) => {
-        const body = await metrics();
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
+  const metricsAllowed = bearerCheck(deps.config.metrics, env, 'metrics');
+  let http: HttpServer;
+  try {
+    http = await startHttpServer({
+      host,
+      port,
+      log,
+      routes: {
+        '/metrics': async (req, res) => {
+          if (metricsAllowed && !metricsAllowed(req)) return unauthorized(res, 'storage-ops metrics');
+          const body = await metrics();
+          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
+        },
+        '/healthz': (_req, res) => {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({ status: 'ok', since: started.toISOString(), hosts: deps.engines.hosts().map((h) => h.name) }),
+          );
+        },
       },
-      '/healthz': (_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({ status: 'ok', since: started.toISOString(), hosts: deps.engines.hosts().map((h) => h.name) }),
-        );
-      },
-    },
-  });
-  log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics'] });
-  log.info('parts', { http: true, metrics: true, slack: false, mcp: false, schedules: false, hosts: deps.engines.hosts().map((h) => h.name) });
+    });
+  } catch (err) {
+    await slack?.stop();
+    throw err;
+  }
+  log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics'], metricsAuth: metricsAllowed ? 'bearer token' : 'none' });
+  log.info('parts', { http: true, metrics: true, slack: slack ? slack.mode : false, mcp: false, schedules: false, hosts: deps.engines.hosts().map((h) => h.name) });
   return {
     http,
+    slack,
     async stop() {
+      await slack?.stop();
       await http.close();
       log.info('stopped');
     },

@@ -3,6 +3,7 @@
  * the generated alert rules checked and unit-tested by promtool too.
  */
 import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,71 @@ function promtool(args: string[], input?: string): Promise<{ code: number; out: 
   });
 }
 
+/** Starts `storage-ops serve` on a free port; resolves with its URL and a reader of its log so far. */
+async function startServe(env: NodeJS.ProcessEnv): Promise<{ url: string; log: () => string; stop: () => void }> {
+  const child = spawn(process.execPath, [CLI_MAIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`serve did not start: ${log}`)), 30_000);
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${log}`)));
+    child.stderr.on('data', (d: Buffer) => {
+      log += d.toString();
+      const m = /"url":"(http:\/\/[^"]+)"/.exec(log);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]!);
+      }
+    });
+  }).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
+  return { url, log: () => log, stop: () => child.kill('SIGTERM') };
+}
+
 describeDocker('metrics and alert rules', () => {
+  it('/metrics with a bearer token: 401 without it or with a wrong one, 200 with the env token or a hashed one', async () => {
+    const engine = requireEngines()[0]!;
+    const dir = mkdtempSync(join(tmpdir(), 'so-metrics-auth-'));
+    const cfg = join(dir, 'config.json');
+    const envToken = 'metrics-env-token-4f9a1c2b';
+    const hashedToken = 'metrics-hashed-token-77d0e3';
+    const digest = createHash('sha256').update(hashedToken).digest('hex');
+    writeFileSync(cfg, JSON.stringify({ hosts: [{ name: engine.name, url: engine.url }], helperImage: HELPER_TAG, metrics: { tokenEnv: 'SO_TEST_METRICS_TOKEN', tokenSha256: [digest] } }));
+    const env = { ...cliEnv(engine, dir), STORAGE_OPS_CONFIG: cfg, STORAGE_OPS_HTTP_PORT: '0', SO_TEST_METRICS_TOKEN: envToken };
+    const serve = await startServe(env);
+    try {
+      const get = (headers: Record<string, string> = {}) => fetch(`${serve.url}/metrics`, { headers });
+      const none = await get();
+      expect(none.status).toBe(401);
+      expect(none.headers.get('www-authenticate')).toBe('Bearer realm="storage-ops metrics"');
+      expect(await none.text()).not.toContain('storage_ops_');
+      expect((await get({ authorization: `Bearer ${envToken}x` })).status).toBe(401);
+      expect((await get({ authorization: `Basic ${Buffer.from(`u:${envToken}`).toString('base64')}` })).status).toBe(401);
+      const withEnv = await get({ authorization: `Bearer ${envToken}` });
+      expect(withEnv.status).toBe(200);
+      expect(await withEnv.text()).toContain(`storage_ops_engine_up{host="${engine.name}"} 1`);
+      expect((await get({ authorization: `bearer ${hashedToken}` })).status).toBe(200);
+      // /healthz stays open for the container health check.
+      expect((await fetch(`${serve.url}/healthz`)).status).toBe(200);
+      expect(serve.log()).toContain('"metricsAuth":"bearer token"');
+      expect(serve.log()).not.toContain(envToken);
+    } finally {
+      serve.stop();
+    }
+
+    // A configured variable that is not set stops serve at start, naming the key.
+    const unset = { ...env, SO_TEST_METRICS_TOKEN: '' };
+    const failed = await startServe(unset).then(
+      (s) => {
+        s.stop();
+        throw new Error('serve started without the token variable');
+      },
+      (err: unknown) => String(err),
+    );
+    expect(failed).toMatch(/metrics\.tokenEnv names the environment variable SO_TEST_METRICS_TOKEN, which is not set/);
+  });
+
   it('serve exposes /metrics for every engine; promtool accepts it; values match the report', async () => {
     const engines = requireEngines();
     const dir = mkdtempSync(join(tmpdir(), 'so-metrics-'));

@@ -1,0 +1,87 @@
+/**
+ * An approval request as a Slack message: the preview (what would go, sizes, what stays and why),
+ * who asked and when it expires, and Approve / Deny buttons while it is pending (Approve in the
+ * danger style behind a confirm dialog). Once decided, the buttons give way to who decided, when,
+ * and the outcome.
+ */
+import type { ApprovalRecord } from '../../core/approval-record.js';
+import { formatBytes } from '../../core/format.js';
+import type { View } from '../../core/view.js';
+import { mention, slackDate } from '../bot-runtime.js';
+import { previewView } from '../op-view.js';
+import { cut, esc, LIMITS } from './mrkdwn.js';
+import { context, viewBlocks, type Block, type RenderedView } from './view-blocks.js';
+
+export const APPROVE_ACTION = 'storage_approve_request';
+export const DENY_ACTION = 'storage_deny_request';
+
+const STATUS_LINE: Record<ApprovalRecord['status'], string> = {
+  pending: ':hourglass_flowing_sand: Waiting for an admin',
+  approved: ':arrow_forward: Approved, running',
+  denied: ':no_entry_sign: Denied',
+  expired: ':alarm_clock: Expired',
+  executed: ':white_check_mark: Approved and done',
+  failed: ':x: Approved, but it failed',
+};
+
+/** The request's status as of `now`: a pending request past its expiry shows as expired. */
+export function effectiveStatus(r: ApprovalRecord, now: Date): ApprovalRecord['status'] {
+  return r.status === 'pending' && Date.parse(r.expiresAt) <= now.getTime() ? 'expired' : r.status;
+}
+
+export interface ApprovalMessage {
+  text: string;
+  blocks: Block[];
+  rendered: RenderedView;
+}
+
+export function approvalMessage(r: ApprovalRecord, now: Date, result?: View | null): ApprovalMessage {
+  const status = effectiveStatus(r, now);
+  const title = `${r.verb} on ${r.host ?? 'no host'}: ${status === 'pending' ? 'approval needed' : status}`;
+  const head: Block[] = [];
+  const tail: Block[] = [];
+  tail.push(
+    context(
+      `Request \`${esc(r.id)}\` by ${mention(r.requester.id)} (${esc(r.requester.source)}) ${slackDate(r.createdAt)}` +
+        (r.twoPerson ? ' · two-person rule: someone else must approve' : ''),
+    ),
+  );
+  if (status === 'pending') {
+    tail.push({
+      type: 'actions',
+      block_id: `approval:${r.id}`,
+      elements: [
+        {
+          type: 'button',
+          action_id: APPROVE_ACTION,
+          value: r.id,
+          style: 'danger',
+          text: { type: 'plain_text', text: 'Approve' },
+          confirm: {
+            title: { type: 'plain_text', text: 'Approve this request?' },
+            text: { type: 'mrkdwn', text: cut(`${esc(r.preview.summary)} (${formatBytes(r.preview.totalBytes)}) on ${esc(r.host ?? '-')}. This cannot be undone.`, 300) },
+            confirm: { type: 'plain_text', text: 'Approve' },
+            deny: { type: 'plain_text', text: 'Cancel' },
+            style: 'danger',
+          },
+        },
+        { type: 'button', action_id: DENY_ACTION, value: r.id, text: { type: 'plain_text', text: 'Deny' } },
+      ],
+    });
+    tail.push(context(`Expires ${slackDate(r.expiresAt)}.`));
+  } else {
+    const who = status === 'expired' ? 'nobody decided in time' : `by ${mention(r.decidedBy)}${r.decidedAt ? ` ${slackDate(r.decidedAt)}` : ''}`;
+    const note = r.decisionNote && !['approved', 'denied'].includes(r.decisionNote) && status !== 'expired' ? ` — ${esc(r.decisionNote)}` : '';
+    tail.push({ type: 'section', text: { type: 'mrkdwn', text: cut(`*${STATUS_LINE[status]}* ${who}${note}`, LIMITS.sectionText) } });
+    if (r.execution?.summary) tail.push(context(esc(r.execution.summary)));
+    if (r.execution?.error) tail.push({ type: 'section', text: { type: 'mrkdwn', text: cut(`:x: ${esc(r.execution.error)}`, LIMITS.sectionText) } });
+  }
+  const reserve = head.length + tail.length + (result ? 12 : 0);
+  const rendered = viewBlocks(previewView(title, r.preview), { reserveBlocks: reserve, maxRows: 10 });
+  let resultBlocks: Block[] = [];
+  if (result) {
+    const room = LIMITS.blocks - rendered.blocks.length - head.length - tail.length - 1;
+    resultBlocks = [{ type: 'divider' } as Block, ...viewBlocks(result, { maxRows: 10 }).blocks].slice(0, Math.max(0, room));
+  }
+  return { text: `${title}: ${r.preview.summary}`, blocks: [...head, ...rendered.blocks, ...tail, ...resultBlocks], rendered };
+}

@@ -1,0 +1,95 @@
+/**
+ * Posting answers. In the channel: with the bot token (chat.postMessage), so results outlive the
+ * command's 30-minute response_url and can be updated later; cut tables and charts go into the
+ * message's thread as files. When the bot is not in the channel, the answer still arrives through
+ * the response_url, with a line saying how to invite the bot. Privately: an ephemeral reply.
+ */
+import type { RespondFn } from '@slack/bolt';
+import { toOpsError } from '../core/errors.js';
+import type { View } from '../core/view.js';
+import { chartPng } from './blocks/chart-png.js';
+import { codeBlock, esc } from './blocks/mrkdwn.js';
+import { context, viewBlocks, type Block, type RenderedView } from './blocks/view-blocks.js';
+import { isNotInChannel, type BotRuntime, type MessageRef } from './bot-runtime.js';
+import { forSlack, type Visibility } from './command-line.js';
+
+export interface Target {
+  channel: string;
+  /** The command's or click's response_url; absent for posts the bot makes on its own. */
+  respond?: RespondFn;
+}
+
+export interface Extras {
+  /** Blocks before the view (e.g. who asked). */
+  before?: Block[];
+  /** Blocks after the view (buttons, decision). */
+  after?: Block[];
+}
+
+export function inviteHint(rt: BotRuntime): string {
+  return `I am not a member of this channel, so this came through the command's reply link (it lasts 30 minutes) and I cannot update it or attach files here. Invite me with \`/invite @${esc(rt.botName)}\` and run it again.`;
+}
+
+export function composeBlocks(rendered: RenderedView, extras: Extras = {}): Block[] {
+  return [...(extras.before ?? []), ...rendered.blocks, ...(extras.after ?? [])];
+}
+
+/** Posts a view; returns the message when the bot posted it itself (so it can be updated). */
+export async function deliverView(rt: BotRuntime, target: Target, view: View, visibility: Visibility, extras: Extras = {}): Promise<MessageRef | null> {
+  const reserve = (extras.before?.length ?? 0) + (extras.after?.length ?? 0);
+  const rendered = viewBlocks(view, { reserveBlocks: reserve });
+  const blocks = composeBlocks(rendered, extras);
+  if (visibility === 'private' && target.respond) {
+    const note = rendered.files.length || rendered.charts.length ? [context('Attachments (full tables, charts) are posted with `--here` only.')] : [];
+    await target.respond({ response_type: 'ephemeral', replace_original: false, text: rendered.text, blocks: [...blocks, ...note] });
+    return null;
+  }
+  const ref = await postOrRespond(rt, target, rendered.text, blocks);
+  if (ref) await uploadAttachments(rt, ref, rendered);
+  return ref;
+}
+
+/** chat.postMessage with the bot token; on "not in channel", the response_url with the invite hint. */
+export async function postOrRespond(rt: BotRuntime, target: Target, text: string, blocks: Block[]): Promise<MessageRef | null> {
+  try {
+    const res = await rt.client.chat.postMessage({ channel: target.channel, text, blocks, unfurl_links: false, unfurl_media: false });
+    return { channel: res.channel ?? target.channel, ts: res.ts ?? '' };
+  } catch (err) {
+    if (!isNotInChannel(err) || !target.respond) throw err;
+    await target.respond({ response_type: 'in_channel', replace_original: false, text, blocks: [...blocks.slice(0, 49), context(inviteHint(rt))] });
+    return null;
+  }
+}
+
+/** Full tables (CSV) and chart PNGs in the message's thread. Failures are logged and said, never fatal. */
+export async function uploadAttachments(rt: BotRuntime, ref: MessageRef, rendered: RenderedView): Promise<void> {
+  const uploads: Array<{ filename: string; title: string; file: Buffer }> = rendered.files.map((f) => ({ filename: f.filename, title: f.title, file: Buffer.from(f.content, 'utf8') }));
+  for (const chart of rendered.charts) {
+    try {
+      uploads.push({ filename: `${chart.id.replace(/[^a-zA-Z0-9_.-]+/g, '-')}.png`, title: chart.title, file: await chartPng(chart) });
+    } catch (err) {
+      rt.log.warn('slack: could not render a chart; the table carries the numbers', { chart: chart.id, error: toOpsError(err).message });
+    }
+  }
+  if (uploads.length === 0) return;
+  try {
+    await rt.client.filesUploadV2({ channel_id: ref.channel, thread_ts: ref.ts, file_uploads: uploads });
+  } catch (err) {
+    rt.log.warn('slack: could not upload attachments', { channel: ref.channel, error: toOpsError(err).message });
+    await rt.client.chat
+      .postMessage({ channel: ref.channel, thread_ts: ref.ts, text: `Could not attach ${uploads.map((u) => u.filename).join(', ')}: ${toOpsError(err).message}. Does the app have the files:write scope?` })
+      .catch(() => undefined);
+  }
+}
+
+/** An error as a Slack reply: what failed, why, what to try; escaped. */
+export function errorText(err: unknown): string {
+  return `:x: ${esc(forSlack(toOpsError(err).toLine()))}`;
+}
+
+export async function replyPrivately(target: Target, text: string, code?: string): Promise<void> {
+  if (!target.respond) return;
+  const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }];
+  if (code) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(code) } });
+  await target.respond({ response_type: 'ephemeral', replace_original: false, text: text.slice(0, 3000), blocks });
+}

@@ -1,0 +1,58 @@
+/**
+ * The Approve and Deny buttons. Acknowledged at once; a click by the bot itself or a redelivery
+ * never counts; the kernel's decision is atomic, so a double click or two admins at once run the
+ * request once (the second click is told who already decided). A refusal (wrong role, the
+ * requester under the two-person rule, expired) answers privately with why and who can decide.
+ */
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { decideApproval } from '../../core/approvals.js';
+import { toOpsError } from '../../core/errors.js';
+import { findApproval, refreshApproval } from '../approval-posts.js';
+import { APPROVE_ACTION, DENY_ACTION } from '../blocks/approval-blocks.js';
+import { esc } from '../blocks/mrkdwn.js';
+import type { BotRuntime } from '../bot-runtime.js';
+import { errorText, replyPrivately, type Target } from '../delivery.js';
+import { outputView } from '../op-view.js';
+import { whoCanDecide } from '../slack-actors.js';
+
+export function registerApprovalActions(app: App, rt: BotRuntime): void {
+  for (const [actionId, decision] of [
+    [APPROVE_ACTION, 'approve'],
+    [DENY_ACTION, 'deny'],
+  ] as const) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, context: ctx }) => {
+      await ack();
+      if (ctx.retryNum) return;
+      if (body.user.id === rt.botUserId) return;
+      const target: Target = { channel: body.channel?.id ?? '', respond };
+      await decide(rt, action.value ?? '', decision, body, target).catch(async (err: unknown) => {
+        await replyPrivately(target, errorText(err)).catch(() => undefined);
+      });
+    });
+  }
+}
+
+async function decide(rt: BotRuntime, id: string, decision: 'approve' | 'deny', body: BlockAction, target: Target): Promise<void> {
+  const actor = await rt.actors.actorFor(body.user.id, body.user.name ?? body.user.username);
+  try {
+    const result = await decideApproval(rt.deps, id, decision, { actor });
+    if (result.alreadyDecided) {
+      await replyPrivately(target, `:information_source: ${esc(result.message)}. Nothing more was done.`);
+      await refreshApproval(rt, result.record);
+      return;
+    }
+    const op = rt.deps.ops.find(result.record.op);
+    const view = op && result.output !== null && result.output !== undefined ? outputView(op, result.output) : null;
+    await refreshApproval(rt, result.record, view);
+  } catch (err) {
+    const e = toOpsError(err);
+    const record = await findApproval(rt, id);
+    if (record) await refreshApproval(rt, record);
+    if (e.code === 'forbidden') {
+      const except = record?.twoPerson ? record.requester.id : undefined;
+      await replyPrivately(target, `:no_entry: ${esc(e.message)}. Who can decide: ${whoCanDecide(rt.deps.config, except)}. Nothing was changed.`);
+      return;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The Slack app: Bolt over the catalog, in Socket Mode (SLACK_APP_TOKEN) or HTTP mode (signed
+ * requests at /slack/events on SLACK_PORT). The bot token is checked with auth.test before
+ * anything starts, so a missing or rejected token stops `serve` with an error naming the
+ * variable. Listeners: the /storage command, the approval and job buttons, the App Home tab;
+ * and the kernel's events (requests made elsewhere, decisions, expiries).
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as BoltLogger } from '@slack/bolt';
+import { OpsError, toOpsError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { Deps } from '../core/ports.js';
+import { followApprovalEvents } from './approval-posts.js';
+import { slackErrorCode, type BotRuntime } from './bot-runtime.js';
+import { registerApprovalActions } from './listeners/approval-actions.js';
+import { registerAppHome } from './listeners/app-home.js';
+import { registerJobActions } from './listeners/job-actions.js';
+import { registerSlashCommand } from './listeners/slash-command.js';
+import { createSlackActors } from './slack-actors.js';
+import type { SlackMode, SlackSettings } from './slack-settings.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackBot {
+  mode: SlackMode;
+  /** HTTP mode: the URL Slack posts to (on this machine). */
+  eventsUrl: string | null;
+  stop(): Promise<void>;
+}
+
+/** Bolt's logger interface over ours (which masks secrets in every line). */
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const text = (msg: unknown[]): string => msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...m: unknown[]) => log.debug(`slack: ${text(m)}`),
+    info: (...m: unknown[]) => log.info(`slack: ${text(m)}`),
+    warn: (...m: unknown[]) => log.warn(`slack: ${text(m)}`),
+    error: (...m: unknown[]) => log.error(`slack: ${text(m)}`),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+function rejected(variable: string, err: unknown): OpsError {
+  const code = slackErrorCode(err);
+  if (code) {
+    return new OpsError('config', `${variable} was rejected by Slack (${code})`, {
+      hint: `Check that ${variable} is the current token of the installed app; reinstalling the app issues new tokens`,
+    });
+  }
+  return new OpsError('unavailable', `could not reach Slack to check ${variable}: ${toOpsError(err).message}`, {
+    hint: 'Check the network (or SLACK_API_URL), then start again',
+  });
+}
+
+export async function startSlackBot(deps: Deps, settings: SlackSettings, log: Logger): Promise<SlackBot> {
+  const clientOptions: webApi.WebClientOptions = { logger: boltLogger(log), ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}) };
+  const probe = new webApi.WebClient(settings.botToken, { ...clientOptions, retryConfig: { retries: 2 } });
+  let who: webApi.AuthTestResponse;
+  try {
+    who = await probe.auth.test();
+  } catch (err) {
+    throw rejected('SLACK_BOT_TOKEN', err);
+  }
+  if (!who.user_id) throw new OpsError('config', 'SLACK_BOT_TOKEN is not a bot token: auth.test returned no bot user', { hint: 'Use the Bot User OAuth Token (xoxb-...)' });
+
+  const logger = boltLogger(log);
+  const receiver =
+    settings.mode === 'socket'
+      ? new SocketModeReceiver({ appToken: settings.appToken ?? '', logger, autoReconnectEnabled: true, installerOptions: { clientOptions } })
+      : new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: SLACK_EVENTS_PATH, logger, processBeforeResponse: false });
+  const app = new App({
+    token: settings.botToken,
+    botId: who.bot_id ?? '',
+    botUserId: who.user_id,
+    receiver,
+    logger,
+    clientOptions,
+    tokenVerificationEnabled: false,
+  });
+  app.error(async (err) => {
+    log.error('slack: a listener failed', { error: toOpsError(err).message });
+  });
+
+  const rt: BotRuntime = {
+    deps,
+    client: app.client,
+    log,
+    botUserId: who.user_id,
+    botName: who.user ?? 'storage-ops',
+    actors: createSlackActors(deps.config, app.client, log),
+    approvalsChannel: deps.config.slack.approvalsChannel ?? null,
+    approvalMessages: new Map(),
+    approvalResults: new Map(),
+    timers: new Set(),
+  };
+  registerSlashCommand(app, rt);
+  registerApprovalActions(app, rt);
+  registerJobActions(app, rt);
+  registerAppHome(app, rt);
+  const unsubscribe = followApprovalEvents(rt);
+
+  let eventsUrl: string | null = null;
+  try {
+    if (settings.mode === 'socket') {
+      await app.start();
+    } else {
+      const server = (await app.start(settings.port)) as Server;
+      const port = (server.address() as AddressInfo).port;
+      eventsUrl = `http://127.0.0.1:${port}${SLACK_EVENTS_PATH}`;
+    }
+  } catch (err) {
+    unsubscribe();
+    await app.stop().catch(() => undefined);
+    if (settings.mode === 'socket' && slackErrorCode(err)) throw rejected('SLACK_APP_TOKEN', err);
+    throw new OpsError('unavailable', `could not start Slack (${settings.mode} mode): ${toOpsError(err).message}`, {
+      hint: settings.mode === 'http' ? `Is SLACK_PORT ${settings.port} free?` : 'Check the network (or SLACK_API_URL), then start again',
+    });
+  }
+  log.info('slack started', { mode: settings.mode, bot: rt.botName, team: who.team ?? null, ...(eventsUrl ? { events: eventsUrl } : {}), approvalsChannel: rt.approvalsChannel });
+  return {
+    mode: settings.mode,
+    eventsUrl,
+    async stop() {
+      unsubscribe();
+      for (const t of rt.timers) clearTimeout(t);
+      rt.timers.clear();
+      await app.stop();
+    },
+  };
+}
