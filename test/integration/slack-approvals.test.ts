@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Deps } from '../../src/core/ports.js';
-import { runConfirmed } from '../../src/core/approvals.js';
+import { requestOp, runConfirmed } from '../../src/core/approvals.js';
 import { startSlackBot, type SlackBot } from '../../src/bot/slack-app.js';
 import { slackSettingsFrom } from '../../src/bot/slack-settings.js';
 import { docker } from '../harness/docker-cli.js';
@@ -133,5 +133,45 @@ describeDocker('Slack approvals on a real engine', () => {
     await click(msg, 'UBOB', 'approve');
     await fake.waitFor(() => blocksText(msg.blocks).includes('Approved and done'), 'the restore done');
     expect(await docker(engine, 'run', '--rm', '--network', 'none', '-v', `${target}:/v`, 'storage-ops-helper:test', 'cat', '/v/f')).toBe('hello\n');
+  });
+
+  it('App Home: engines, disk against thresholds, last backups, and a pending request approved from the tab', async () => {
+    const name = await makeVolume(uniqueName('slk_home'));
+    const rmOp = deps.ops.find('rm');
+    if (!rmOp) throw new Error('no rm op');
+    const record = await requestOp(deps, rmOp, { names: [name] }, { actor: { id: 'cli:alice', source: 'cli', display: 'alice' } });
+    const homeOpened = (user: string) =>
+      fake.sendEnvelope('events_api', {
+        type: 'event_callback',
+        team_id: 'TFAKE',
+        api_app_id: 'AFAKE',
+        event: { type: 'app_home_opened', user, channel: 'DHOME', tab: 'home', event_ts: `${Date.now() / 1000}` },
+        event_id: `Ev${Date.now()}`,
+        event_time: Math.floor(Date.now() / 1000),
+        authorizations: [{ team_id: 'TFAKE', user_id: fake.botUserId, is_bot: true }],
+      });
+    await homeOpened('UBOB');
+    const publish = await fake.waitFor(() => fake.callsOf('views.publish')[0], 'the home tab');
+    const home = JSON.stringify(publish.args.view);
+    expect(publish.args.user_id).toBe('UBOB');
+    expect(home).toContain(`*${engine.name}* up`);
+    expect(home).toMatch(/% used \(.* of .*; warn 80%, critical 90%\)/);
+    expect(home).toContain('Last backup per volume');
+    expect(home).toContain('Pending approvals (');
+    expect(home).toContain(record.id);
+    expect(home).toContain(name);
+
+    fake.calls.length = 0;
+    await fake.sendEnvelope('interactive', {
+      ...blockActionPayload({ user: 'UBOB', actionId: 'storage_approve_request', value: record.id, channel: '', messageTs: '', responseUrl: '' }),
+      container: { type: 'view', view_id: 'VFAKE' },
+      view: { id: 'VFAKE', type: 'home' },
+      channel: undefined,
+      message: undefined,
+      response_url: undefined,
+    });
+    const again = await fake.waitFor(() => fake.callsOf('views.publish')[0], 'the home tab after the click');
+    expect(JSON.stringify(again.args.view)).toContain('Approved request `' + record.id + '`');
+    expect(await volumeExists(name)).toBe(false);
   });
 });

@@ -13,6 +13,7 @@ import { esc } from '../blocks/mrkdwn.js';
 import type { BotRuntime } from '../bot-runtime.js';
 import { errorText, replyPrivately, type Target } from '../delivery.js';
 import { outputView } from '../op-view.js';
+import { publishHome } from './app-home.js';
 import { whoCanDecide } from '../slack-actors.js';
 
 export function registerApprovalActions(app: App, rt: BotRuntime): void {
@@ -25,32 +26,37 @@ export function registerApprovalActions(app: App, rt: BotRuntime): void {
       if (ctx.retryNum) return;
       if (body.user.id === rt.botUserId) return;
       const target: Target = { channel: body.channel?.id ?? '', respond };
-      await decide(rt, action.value ?? '', decision, body, target).catch(async (err: unknown) => {
-        await replyPrivately(target, errorText(err)).catch(() => undefined);
+      // A click on the Home tab has no thread to answer in: the tab is published again with the answer on top.
+      const fromHome = body.container?.type === 'view';
+      const tell = (text: string): Promise<void> => (fromHome ? publishHome(rt, body.user.id, text) : replyPrivately(target, text));
+      await decide(rt, action.value ?? '', decision, body, tell).catch(async (err: unknown) => {
+        await tell(errorText(err)).catch(() => undefined);
       });
     });
   }
 }
 
-async function decide(rt: BotRuntime, id: string, decision: 'approve' | 'deny', body: BlockAction, target: Target): Promise<void> {
+async function decide(rt: BotRuntime, id: string, decision: 'approve' | 'deny', body: BlockAction, tell: (text: string) => Promise<void>): Promise<void> {
+  const fromHome = body.container?.type === 'view';
   const actor = await rt.actors.actorFor(body.user.id, body.user.name ?? body.user.username);
   try {
     const result = await decideApproval(rt.deps, id, decision, { actor });
     if (result.alreadyDecided) {
-      await replyPrivately(target, `:information_source: ${esc(result.message)}. Nothing more was done.`);
+      await tell(`:information_source: ${esc(result.message)}. Nothing more was done.`);
       await refreshApproval(rt, result.record);
       return;
     }
     const op = rt.deps.ops.find(result.record.op);
     const view = op && result.output !== null && result.output !== undefined ? outputView(op, result.output) : null;
     await refreshApproval(rt, result.record, view);
+    if (fromHome) await publishHome(rt, body.user.id, `${decision === 'approve' ? ':white_check_mark: Approved' : ':no_entry_sign: Denied'} request \`${esc(id)}\`.`);
   } catch (err) {
     const e = toOpsError(err);
     const record = await findApproval(rt, id);
     if (record) await refreshApproval(rt, record);
     if (e.code === 'forbidden') {
       const except = record?.twoPerson ? record.requester.id : undefined;
-      await replyPrivately(target, `:no_entry: ${esc(e.message)}. Who can decide: ${whoCanDecide(rt.deps.config, except)}. Nothing was changed.`);
+      await tell(`:no_entry: ${esc(e.message)}. Who can decide: ${whoCanDecide(rt.deps.config, except)}. Nothing was changed.`);
       return;
     }
     throw e;
