@@ -81,6 +81,11 @@ describeDocker('never stuck, nothing lost', () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid) process.kill(-c.pid, 'SIGKILL');
     if (deps) rmSync(deps.dataDir, { recursive: true, force: true });
     if (!engine) return;
+    // Archive helpers of the killed runs (other tests count helpers on this shared engine).
+    for (const v of [killed, stopVol]) {
+      const left = (await docker(engine, 'ps', '-aq', '--filter', 'label=storage-ops.helper', '--filter', `volume=${v}`)).split('\n').filter(Boolean);
+      if (left.length) await docker(engine, 'rm', '-f', ...left);
+    }
     await docker(engine, 'rm', '-f', app).catch(() => undefined);
     await docker(engine, 'volume', 'rm', '-f', killed, stopVol).catch(() => undefined);
   });

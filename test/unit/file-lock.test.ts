@@ -3,8 +3,9 @@
  * filesystem, with real processes as holders: a dead holder's lock is free (at once on this
  * machine, after the lease elsewhere), a live one never, a half-written lock file is not
  * permanent, several takers of one dead lock never both win, and the state file's lock lets a
- * second process in while a first one writes without pause. Also the signal window that keeps a
- * process alive until the containers it stopped run again.
+ * second process in while a first one writes without pause. Backup holds and deletions exclude
+ * each other. Also the signal window that keeps a process alive until the containers it stopped
+ * run again.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { backupInUse, holdBackup, liveTokens, lockBackupForDelete } from '../../src/backup/locks.js';
 import { describeHolder, inspectLock, LOCK_FORMAT, tryLock, type LockInfo } from '../../src/core/file-lock.js';
 import { currentProcess, isHolderAlive, localLiveness, parseStartTicks } from '../../src/core/liveness.js';
 
@@ -209,5 +211,27 @@ describe('signal window', () => {
     expect(out).toBe('window work done, aborted=true\n');
     expect(err).toMatch(/storage-ops: SIGINT received; starting app again before stopping/);
     expect(ended.signal === 'SIGINT' || ended.signal === 'SIGTERM').toBe(true);
+  });
+});
+
+describe('backup holds and deletion', () => {
+  it('never lets a deletion and a reader both go ahead', async () => {
+    const deps = { dataDir: tempDir() };
+    const id = 'db_20261130_120000';
+    const hold = await holdBackup(deps, id, { host: 'h', target: 'copy' }, { op: 'restore onto copy', actor: 'cli:bob' });
+    expect(await backupInUse(deps, id)).toBe(true);
+    const refused = await lockBackupForDelete(deps, id, 'policy:retention');
+    expect('busy' in refused && refused.busy).toMatch(/^in use right now: restore onto copy by cli:bob since /);
+    await hold.release();
+    const claim = await lockBackupForDelete(deps, id, 'policy:retention');
+    if (!('lease' in claim)) throw new Error(claim.busy);
+    const e = await holdBackup(deps, id, 'verify', { op: 'verify', actor: 'cli:bob' }).catch((err: unknown) => err as Error);
+    expect(String(e)).toMatch(/backup db_20261130_120000 is being deleted right now \(deleting the backup by policy:retention/);
+    // The refused reader left nothing that would keep the deletion from going on next time.
+    expect(await backupInUse(deps, id)).toBe(false);
+    await claim.lease.release();
+    const again = await holdBackup(deps, id, 'verify', { op: 'verify', actor: 'cli:bob' });
+    expect(await liveTokens(deps)).toEqual(new Set([again.token]));
+    await again.release();
   });
 });

@@ -71,6 +71,8 @@ interface Plan {
   sizeBytes: number | null;
   running: ContainerSummary[];
   nonEmpty: boolean;
+  /** The target holds data, its safety backup would be encrypted, and no identity could put it back. */
+  safetyUnrecoverable: boolean;
 }
 
 /** What a restore would do. The size and emptiness of the target are only needed for the preview. */
@@ -102,7 +104,8 @@ async function plan(deps: Deps, input: Input, signal: AbortSignal, forPreview: b
       nonEmpty = await volumeHasContent(engine, target.name, signal);
     }
   }
-  return { record, path, engine, target, sizeBytes, running, nonEmpty };
+  const safetyUnrecoverable = nonEmpty && deps.config.backup.encrypt && !(await loadIdentities(deps).catch(() => null));
+  return { record, path, engine, target, sizeBytes, running, nonEmpty, safetyUnrecoverable };
 }
 
 function inUseError(p: Plan, target: string): OpsError {
@@ -142,6 +145,7 @@ function previewOfPlan(p: Plan, input: Input): Preview {
   ];
   if (p.record.host !== host) notes.push(`Cross-host restore: the backup comes from ${p.record.host}, the target is on ${host}.`);
   if (p.record.archive.encryption) notes.push('The backup is encrypted: the age identity (backup.identityFile) is needed.');
+  if (p.safetyUnrecoverable) notes.push(`Refused as it stands: the safety backup of ${input.target} would be encrypted and no age identity is configured here to put it back; set backup.identityFile, or restore into an empty or new volume.`);
   if (p.running.length && !input.force) notes.push(`Refused as it stands: ${p.running.map((c) => c.name).join(', ')} use the target; add --force.`);
   return {
     summary: `restore ${p.record.id} onto ${input.target} on ${host}${p.target ? '' : ' (new volume)'}`,
