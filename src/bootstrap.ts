@@ -4,6 +4,7 @@
  */
 import { recoverAtStart } from './backup/recovery.js';
 import { createEventBus } from './core/events.js';
+import { recoverInterrupted } from './core/recovery.js';
 import { loadConfig } from './config/load-config.js';
 import { DockerEngineDirectory } from './engine/engine-directory.js';
 import { createLogger, type Logger } from './core/logger.js';
@@ -32,6 +33,9 @@ export async function bootstrap(opts: { env?: NodeJS.ProcessEnv; log?: Logger } 
     log: opts.log ?? createLogger(),
     now: () => new Date(),
   };
+  // Work left "running" by a process that died is marked interrupted before anything else runs.
+  await recoverInterrupted(deps).catch((err: unknown) => deps.log.warn('could not check for interrupted jobs', { error: String(err) }));
+  // Containers it left stopped run again, its temporary files go.
   const notices = await recoverAtStart(deps);
   return { deps, configSource: source, notices };
 }

@@ -4,6 +4,8 @@
  * job ends. The message is posted with the bot token, so it can be updated long after the
  * command's response_url has expired.
  */
+import { followJob } from '../core/approvals.js';
+import { jobOutcome } from '../core/jobs.js';
 import { randomBytes } from 'node:crypto';
 import type { types } from '@slack/bolt';
 import { submitOp } from '../core/approvals.js';
@@ -86,7 +88,8 @@ export async function startLongOp(rt: BotRuntime, op: Op, input: Record<string, 
   let view: View;
   try {
     const submitted = await submitOp(rt.deps, op, input, { actor, onProgress, signal: controller.signal });
-    view = submitted.kind === 'done' ? outputView(op, submitted.output) : errorView(title, new Error('the job is waiting for an approval'));
+    if (submitted.kind === 'job') view = outputView(op, jobOutcome(await followJob(rt.deps, submitted.job, { actor, onProgress, signal: controller.signal })));
+    else view = submitted.kind === 'done' ? outputView(op, submitted.output) : errorView(title, new Error('the job is waiting for an approval'));
   } catch (err) {
     view = errorView(title, err);
   } finally {

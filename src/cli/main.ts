@@ -2,20 +2,22 @@
 /**
  * The `storage-ops` command: parses the words into an op and its input, runs it through runOp
  * as the local user, and prints the op's rendering (or JSON with --json). Also hosts the process
- * commands: serve, help, docs.
+ * commands: serve, mcp (MCP over stdio), help, docs.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { bootstrap } from '../bootstrap.js';
-import { criticalWork } from '../core/critical.js';
 import { exitCodeFor, OpsError, toOpsError } from '../core/errors.js';
-import { createLogger, silentLogger } from '../core/logger.js';
+import { createLogger, silentLogger, type LogLevel } from '../core/logger.js';
 import { catalog, findOp, requireOp } from '../ops/catalog.js';
-import type { Actor, Progress } from '../core/op.js';
+import type { Actor } from '../core/op.js';
 import { renderApproval } from '../ops/governance/approval-shared.js';
 import { previewOp, submitOp } from '../core/approvals.js';
+import type { JobRecord } from '../core/job-record.js';
+import { cancelJob, jobOutcome, waitForJob } from '../core/jobs.js';
 import { renderPreview } from '../core/preview-text.js';
 import { redactText, redactValue } from '../core/redact.js';
+import { createProgressDisplay, silentDisplay } from './progress-display.js';
 import { commandHelp, extractReference, generalHelp, markdownReference } from '../core/words/help-text.js';
 import { parseOpArgs } from '../core/words/parse-words.js';
 
@@ -50,18 +52,6 @@ function localActor(): Actor {
     // No passwd entry (e.g. an arbitrary container uid): fall back to $USER.
   }
   return { id: `cli:${name}`, source: 'cli', display: name };
-}
-
-function progressPrinter(): (p: Progress) => void {
-  if (!process.stderr.isTTY) return () => undefined;
-  let last = 0;
-  return (p) => {
-    const now = Date.now();
-    if (now - last < 200 && p.done !== p.total) return;
-    last = now;
-    const amount = p.total ? ` ${Math.floor(((p.done ?? 0) / p.total) * 100)}%` : p.done !== undefined ? ` ${p.done}` : '';
-    process.stderr.write(`\r${p.phase}${amount}${p.message ? ' ' + p.message : ''}\x1b[K`);
-  };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -113,6 +103,15 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  if (command === 'mcp') {
+    // stdout is the protocol channel: logs go to stderr, and only warnings unless asked.
+    const log = createLogger({ level: (process.env.STORAGE_OPS_LOG_LEVEL as LogLevel | undefined) ?? 'warn', json: true });
+    const { deps } = await bootstrap({ log });
+    const { serveStdio } = await import('../mcp/transports/stdio.js');
+    await serveStdio(deps);
+    return 0;
+  }
+
   const op = findOp(command) ?? requireOp(command);
   if (flags.help) {
     process.stdout.write(commandHelp(op) + '\n');
@@ -121,36 +120,66 @@ async function main(argv: string[]): Promise<number> {
   const input = parseOpArgs(op, args);
   const { deps, notices } = await bootstrap({ log: silentLogger });
   for (const n of notices) process.stderr.write(`storage-ops: ${redactText(n)}\n`);
-  const controller = new AbortController();
-  // First Ctrl-C (or SIGTERM) cancels; another one quits, except while containers stopped for
-  // the work are not running again yet (src/core/critical.ts holds the process until they are).
-  let interrupts = 0;
-  const interrupt = (code: number): void => {
-    if (interrupts++ === 0) return controller.abort();
-    if (criticalWork().length === 0) process.exit(code);
-  };
-  process.on('SIGINT', () => interrupt(130));
-  process.on('SIGTERM', () => interrupt(143));
-  const opts = { actor: localActor(), onProgress: progressPrinter(), signal: controller.signal };
+  const actor = localActor();
+  // --json is for scripts: they get the result on stdout and no progress chatter on stderr.
+  const display = flags.json ? silentDisplay : createProgressDisplay(op.verb);
   const print = (text: string, json: unknown): void => {
-    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    display.stop();
     // Output is redacted like logs: op results may quote commands or options that hold secrets.
     process.stdout.write((flags.json ? JSON.stringify(redactValue(json), null, 2) : redactText(text)) + '\n');
   };
 
   if (op.effect === 'destructive' && !flags.yes) {
-    const { preview } = await previewOp(deps, op, input, opts);
+    const { preview } = await previewOp(deps, op, input, { actor });
     print(`${renderPreview(preview)}\n\nNothing was changed. Run it again with --yes to do this.`, { preview, changed: false });
     return exitCodeFor(new OpsError('approval_required', 'preview only'));
   }
-  const submitted = await submitOp(deps, op, input, { ...opts, confirmed: flags.yes });
+
+  // Ctrl-C cancels what runs (a job: through the kernel, so its clean-up runs); the process
+  // exits when the op has wound down, never in the middle of it.
+  const controller = new AbortController();
+  let job: JobRecord | null = null;
+  let interrupts = 0;
+  // SIGTERM (a service manager, `kill`) is a request to stop like Ctrl-C; src/core/critical.ts
+  // also holds the process while containers stopped for the work are not running again.
+  const interrupt = (): void => {
+    interrupts++;
+    controller.abort();
+    if (job) {
+      display.say(interrupts === 1 ? `cancelling job ${job.id}; waiting for it to clean up (containers it stopped are started again)` : `still cleaning up job ${job.id}; it exits when done`);
+      cancelJob(deps, job.id, actor).catch(() => undefined);
+    }
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  const submitted = await submitOp(deps, op, input, { actor, confirmed: flags.yes, signal: controller.signal, onProgress: (p) => display.update({ ...p, at: new Date().toISOString() }) });
   if (submitted.kind === 'pending') {
     const a = submitted.approval;
     print(`${renderApproval(a)}\n\nWaiting for an admin: storage-ops approve ${a.id}`, { approval: a, changed: false });
     return exitCodeFor(new OpsError('approval_required', 'pending'));
   }
-  print(submitted.text, submitted.output);
-  return 0;
+  let output: unknown;
+  if (submitted.kind === 'job') {
+    job = submitted.job;
+    if (controller.signal.aborted) await cancelJob(deps, job.id, actor).catch(() => undefined);
+    // Its progress arrives through submitOp's callback: the job runs in this process.
+    const ended = await waitForJob(deps, job.id);
+    display.stop();
+    if (ended.status === 'cancelled') {
+      process.stderr.write(`job ${ended.id} cancelled: ${ended.error?.message ?? 'cancelled'}\n`);
+      return 130;
+    }
+    output = jobOutcome(ended);
+  } else {
+    output = submitted.output;
+  }
+  print(op.render(output), output);
+  const shortfall = op.shortfall?.(output);
+  if (shortfall) {
+    process.stderr.write(`error: ${shortfall}\n`);
+    return 1;
+  }
+  return controller.signal.aborted ? 130 : 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -49,12 +49,41 @@ export const AccessSchema = z.strictObject({
     .default({ cli: false, slack: true, mcp: true })
     .describe('per source: the requester may not approve their own request'),
   approvalTtlMinutes: z.number().int().min(1).max(24 * 60).default(15),
+  people: z
+    .array(z.strictObject({ name: z.string().min(1), ids: z.array(identity).min(1) }))
+    .default([])
+    .describe("one person's identities (cli:alice, slack:U0123): the two-person rule holds across them"),
+});
+
+export const JobsSchema = z.strictObject({
+  perHostConcurrency: z.number().int().min(1).max(64).default(2).describe('jobs running at once per engine; more wait queued'),
+  keepFinished: z.number().int().min(10).max(10000).default(200).describe('finished jobs kept in the history (oldest dropped first)'),
 });
 
 export const ProtectedSchema = z.strictObject({
   names: z.array(z.string().min(1)).default([]).describe('volume names never removed by prune/cleanup (the seed\'s excludedVolumes)'),
   patterns: z.array(z.string().min(1)).default([]).describe('glob patterns (* and ?) of protected volume names'),
   labels: z.array(z.string().regex(/^[^=\s][^=]*(=.*)?$/)).default(['storage-ops.protected=true']).describe('"key" or "key=value" labels that protect a volume'),
+});
+
+/** An MCP bearer token: its sha256 (hex) in the config, or the name of the environment variable holding it. */
+export const McpTokenSchema = z.union([
+  z.strictObject({
+    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'token names use letters, digits, "_", "." and "-"').describe('the client is the identity mcp:<name>'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 is the token\'s SHA-256 as 64 lowercase hex digits (`printf %s "$TOKEN" | sha256sum`)'),
+  }),
+  z.strictObject({
+    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'token names use letters, digits, "_", "." and "-"').describe('the client is the identity mcp:<name>'),
+    env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env is the name of an environment variable').describe('environment variable holding the token'),
+  }),
+]);
+
+export const McpConfigSchema = z.strictObject({
+  stdioIdentity: z.string().regex(/^mcp:[^\s]+$/, 'the stdio identity looks like mcp:<name>').default('mcp:stdio').describe('identity of the client of `storage-ops mcp` (stdio)'),
+  tokens: z.array(McpTokenSchema).default([]).describe('bearer tokens accepted on /mcp, each mapped to the identity mcp:<name>'),
+  readOnly: z.boolean().default(false).describe('refuse every write and destructive tool'),
+  allowedOrigins: z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'origins look like https://host[:port]')).default([]).describe('browser origins allowed to call /mcp besides the listener\'s own'),
+  allowedHosts: z.array(z.string().min(1)).default([]).describe('Host header values accepted on /mcp besides localhost and the listener\'s address'),
 });
 
 export const SlackConfigSchema = z.strictObject({
@@ -83,8 +112,10 @@ export const ConfigSchema = z
       })
       .default({ cacheSeconds: 60 }),
     access: AccessSchema.default(AccessSchema.parse({})),
+    jobs: JobsSchema.default(JobsSchema.parse({})),
     protected: ProtectedSchema.default(ProtectedSchema.parse({})),
     backup: BackupConfigSchema.prefault({}),
+    mcp: McpConfigSchema.prefault({}),
     slack: SlackConfigSchema.default({}),
   })
   .superRefine((cfg, ctx) => {
@@ -95,6 +126,19 @@ export const ConfigSchema = z
       }
       seen.add(h.name);
     });
+    const owner = new Map<string, string>();
+    cfg.access.people.forEach((p, i) => {
+      p.ids.forEach((id, j) => {
+        const other = owner.get(id);
+        if (other !== undefined && other !== p.name) ctx.addIssue({ code: 'custom', path: ['access', 'people', i, 'ids', j], message: `"${id}" is already one of ${other}'s identities` });
+        owner.set(id, p.name);
+      });
+    });
+    const tokenNames = new Set<string>();
+    cfg.mcp.tokens.forEach((t, i) => {
+      if (tokenNames.has(t.name)) ctx.addIssue({ code: 'custom', path: ['mcp', 'tokens', i, 'name'], message: `duplicate token name "${t.name}"` });
+      tokenNames.add(t.name);
+    });
     if (cfg.defaultHost && !seen.has(cfg.defaultHost)) {
       ctx.addIssue({ code: 'custom', path: ['defaultHost'], message: `"${cfg.defaultHost}" is not one of hosts[].name` });
     }
@@ -103,3 +147,4 @@ export const ConfigSchema = z
 export type Config = z.output<typeof ConfigSchema>;
 export type HostConfig = z.output<typeof HostSchema>;
 export type Role = z.output<typeof RoleSchema>;
+export type McpConfig = z.output<typeof McpConfigSchema>;

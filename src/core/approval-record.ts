@@ -22,7 +22,11 @@ export const PreviewSchema = z.object({
   plan: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
-export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'denied', 'expired', 'executed', 'failed']);
+/**
+ * pending → approved | denied | expired | withdrawn; approved → running (claimed by runOp, once)
+ * → executed | failed | interrupted (its process died).
+ */
+export const ApprovalStatusSchema = z.enum(['pending', 'approved', 'denied', 'expired', 'withdrawn', 'running', 'executed', 'failed', 'interrupted']);
 
 export const ApprovalRecordSchema = z.object({
   id: z.string(),
@@ -39,11 +43,15 @@ export const ApprovalRecordSchema = z.object({
   decidedBy: z.string().nullable(),
   decidedAt: z.string().nullable(),
   decisionNote: z.string().nullable().describe('"approved", "denied: reason", "confirmed locally", "policy: ..."'),
+  /** Idempotency key of the decision: the same key again is a no-op that says so. */
+  decisionKey: z.string().nullable().optional(),
   execution: z
     .object({
       startedAt: z.string(),
       finishedAt: z.string().nullable(),
-      outcome: z.enum(['running', 'ok', 'error']),
+      outcome: z.enum(['running', 'ok', 'error', 'interrupted']),
+      jobId: z.string().nullable().optional().describe('the job executing it, for long ops'),
+      owner: z.object({ processId: z.string(), pid: z.number(), hostname: z.string(), bootId: z.string(), startedAt: z.string() }).nullable().optional(),
       summary: z.string().nullable(),
       error: z.string().nullable(),
     })

@@ -8,13 +8,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { OpsError, toOpsError } from './errors.js';
+import { OpsError } from './errors.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { redactValue } from './redact.js';
 import { appendAudit } from './audit.js';
 import type { Actor, Op, OpContext, Preview, Progress } from './op.js';
 import type { Deps, StateData } from './ports.js';
-import { requireRole, roleOf, twoPersonRuleFor } from './roles.js';
+import { cancelJob, jobOutcome, startJob, waitForJob } from './jobs.js';
+import type { JobRecord } from './job-record.js';
+import { isPolicyGrant, type PolicyGrant } from './policy.js';
+import { requiredRoleFor, requireRole, roleOf, samePerson, twoPersonRuleFor } from './roles.js';
 import { hostOf, parseInput, previewOf, runOp } from './run-op.js';
 
 export const APPROVAL_ID_PATTERN = /^[a-z0-9]{8}$/;
@@ -25,6 +28,7 @@ export interface SubmitOptions {
   actor: Actor;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  parentJobId?: string;
 }
 
 function newId(): string {
@@ -54,7 +58,18 @@ function expireStale(data: StateData, now: Date): ApprovalRecord[] {
 async function auditExpired(deps: Deps, expired: ApprovalRecord[]): Promise<void> {
   for (const r of expired) {
     await appendAudit(deps, { actor: 'system', source: 'system', op: r.op, host: r.host, input: r.input, phase: 'decided', outcome: 'expired', error: null, durationMs: null, approvalId: r.id });
+    deps.events.emit({ type: 'approval.expired', approval: r });
   }
+}
+
+/** Marks pending requests past their expiry as expired (audited, emitted); serve calls it periodically. */
+export async function expireApprovals(deps: Deps): Promise<ApprovalRecord[]> {
+  const now = deps.now();
+  const due = ((await deps.state.read()).approvals ?? []).some((r) => r.status === 'pending' && Date.parse(r.expiresAt) <= now.getTime());
+  if (!due) return [];
+  const expired = await deps.state.update((data) => structuredClone(expireStale(data, now)));
+  await auditExpired(deps, expired);
+  return expired;
 }
 
 /** What a destructive op would do, for an actor allowed to ask for it; changes nothing. */
@@ -66,12 +81,14 @@ export async function previewOp<I extends z.ZodObject>(
 ): Promise<{ input: Record<string, unknown>; host: string | null; preview: Preview }> {
   if (op.effect !== 'destructive') throw new OpsError('invalid_input', `${op.verb} is not destructive; it has no preview`);
   const parsed = parseInput(op, rawInput);
-  requireRole(deps.config, opts.actor, 'operator', `request ${op.verb}`);
+  requireRole(deps.config, opts.actor, requiredRoleFor(op), `request ${op.verb}`);
   const host = hostOf(deps, op, parsed as Record<string, unknown>);
-  // The request pins the host, so changing the default host later cannot retarget it.
+  // The request pins the host, so changing the default host later cannot retarget it; ops whose
+  // omitted host means "every host" keep it omitted.
   const input = { ...(parsed as Record<string, unknown>), ...(host && 'host' in op.input.shape ? { host } : {}) };
   const ctx: OpContext = { actor: opts.actor, onProgress: opts.onProgress ?? (() => undefined), signal: opts.signal ?? new AbortController().signal };
-  const preview = await previewOf(deps, op, parsed, ctx);
+  // The preview is computed from exactly the input that will be stored and run.
+  const preview = await previewOf(deps, op, parseInput(op, input), ctx);
   return { input, host, preview };
 }
 
@@ -109,6 +126,7 @@ export async function requestOp<I extends z.ZodObject>(deps: Deps, op: Op<I, z.Z
     return gone;
   });
   await auditExpired(deps, expired);
+  deps.events.emit({ type: 'approval.requested', approval: structuredClone(record) });
   await appendAudit(deps, {
     actor: opts.actor.id,
     source: opts.actor.source,
@@ -127,57 +145,90 @@ export async function requestOp<I extends z.ZodObject>(deps: Deps, op: Op<I, z.Z
 
 export interface DecisionResult {
   record: ApprovalRecord;
-  /** True when someone had already decided: nothing was done this time. */
+  /** True when someone had already decided (or this very decision was a retry): nothing was done this time. */
   alreadyDecided: boolean;
   message: string;
+  /** The executed op's output, when it ran inline (short ops) and succeeded. */
   output: unknown;
-  outputText: string | null;
+  /** The job executing it, for long ops (it goes on after the call returns). */
+  job: JobRecord | null;
 }
 
 export interface DecideOptions extends SubmitOptions {
   note?: string;
-  /** A configured policy approving on its own (e.g. backup retention); only code sets it. */
-  policy?: string;
-  /** The op, when the caller has it; otherwise it is looked up in the catalog by name. */
+  /**
+   * Identifies this decision: the same key again (a retried HTTP call, a double click, Slack's
+   * redelivery) is a no-op that says so.
+   */
+  idempotencyKey: string;
+  /** A configured policy approving on its own (retention, schedules); only kernel code can mint one. */
+  grant?: PolicyGrant;
+  /**
+   * The human behind an MCP client confirmed it in the client (elicitation), so an MCP actor may
+   * confirm its own request under the same rules as the CLI's --yes. Never set from tool input.
+   */
+  humanConfirmed?: boolean;
+  /** The op, when the caller has it (it may be outside the catalog in tests); else found by name. */
   op?: Op;
 }
 
 type Transition =
   | { kind: 'missing' }
   | { kind: 'expired'; record: ApprovalRecord }
+  | { kind: 'repeat'; record: ApprovalRecord }
   | { kind: 'already'; record: ApprovalRecord }
   | { kind: 'self'; record: ApprovalRecord }
   | { kind: 'decided'; record: ApprovalRecord; expired: ApprovalRecord[] };
 
 function describeDecision(r: ApprovalRecord): string {
   const when = r.decidedAt ? ` at ${r.decidedAt}` : '';
-  return `request ${r.id} was already ${r.status === 'executed' || r.status === 'failed' ? `approved and ${r.status}` : r.status} by ${r.decidedBy ?? 'nobody'}${when}`;
+  const done = ['running', 'executed', 'failed', 'interrupted'].includes(r.status);
+  return `request ${r.id} was already ${done ? `approved and ${r.status}` : r.status} by ${r.decidedBy ?? 'nobody'}${when}; nothing more was done`;
+}
+
+export function checkApprovalId(id: string): void {
+  if (!APPROVAL_ID_PATTERN.test(id)) {
+    throw new OpsError('invalid_input', `"${id}" is not an approval id (8 lowercase letters and digits)`, { hint: '`storage-ops approvals` lists the pending ones' });
+  }
 }
 
 /**
  * Approves or denies a request. The state change happens under the state file's lock, so two
- * approvals arriving at once (Slack and the CLI, say) execute the request once.
+ * approvals arriving at once (Slack and the CLI, say) execute the request once, and the same
+ * decision delivered twice (same idempotency key) is recognised as such.
  */
 export async function decideApproval(deps: Deps, id: string, decision: 'approve' | 'deny', opts: DecideOptions): Promise<DecisionResult> {
-  if (!APPROVAL_ID_PATTERN.test(id)) {
-    throw new OpsError('invalid_input', `"${id}" is not an approval id (8 lowercase letters and digits)`, { hint: '`storage-ops approvals` lists the pending ones' });
+  checkApprovalId(id);
+  if (!opts.idempotencyKey) throw new OpsError('internal', 'a decision needs an idempotency key', { hint: 'This is a bug in storage-ops' });
+  const grant = opts.grant !== undefined && isPolicyGrant(opts.grant) ? opts.grant : null;
+  if (opts.grant !== undefined && !grant) throw new OpsError('forbidden', 'that policy grant was not issued by storage-ops; nothing was decided');
+  const peek = ((await deps.state.read()).approvals ?? []).find((r) => r.id === id);
+  if (!grant) {
+    if (opts.actor.source === 'mcp' && !(opts.humanConfirmed && decision === 'approve' && peek?.requester.id === opts.actor.id)) {
+      throw new OpsError('forbidden', `AI clients (${opts.actor.id}) may request destructive operations but never ${decision} them`, {
+        hint: `A person decides: storage-ops ${decision} ${id}, or the buttons in Slack`,
+      });
+    }
+    // Deciding is an admin's job whatever the op needs to request (admin is the highest role).
+    requireRole(deps.config, opts.actor, 'admin', `${decision} requests`);
   }
-  if (!opts.policy) requireRole(deps.config, opts.actor, 'admin', `${decision} requests`);
-  const approver = opts.policy ? `policy:${opts.policy}` : opts.actor.id;
+  const approver = grant ? `policy:${grant.policy}` : opts.actor.id;
   const now = deps.now();
   const t = await deps.state.update((data): Transition => {
     const expired = expireStale(data, now);
     const record = approvalsOf(data).find((r) => r.id === id);
     if (!record) return { kind: 'missing' };
     if (expired.includes(record)) return { kind: 'expired', record: structuredClone(record) };
+    if (record.decisionKey && record.decisionKey === opts.idempotencyKey) return { kind: 'repeat', record: structuredClone(record) };
     if (record.status !== 'pending') return { kind: 'already', record: structuredClone(record) };
-    if (decision === 'approve' && !opts.policy && record.twoPerson && record.requester.id === opts.actor.id) {
+    if (decision === 'approve' && !grant && record.twoPerson && samePerson(deps.config, record.requester.id, opts.actor.id)) {
       return { kind: 'self', record: structuredClone(record) };
     }
     record.status = decision === 'approve' ? 'approved' : 'denied';
     record.decidedBy = approver;
     record.decidedAt = now.toISOString();
-    record.decisionNote = opts.note ?? (opts.policy ? `policy: ${opts.policy}` : decision === 'approve' ? 'approved' : 'denied');
+    record.decisionKey = opts.idempotencyKey;
+    record.decisionNote = opts.note ?? (grant ? `policy: ${grant.policy}` : decision === 'approve' ? 'approved' : 'denied');
     return { kind: 'decided', record: structuredClone(record), expired: expired.filter((r) => r.id !== id) };
   });
 
@@ -190,19 +241,22 @@ export async function decideApproval(deps: Deps, id: string, decision: 'approve'
         hint: `Ask again: storage-ops ${t.record.verb} ... shows a fresh preview`,
       });
     case 'self':
-      throw new OpsError('forbidden', `request ${id} was made by ${t.record.requester.display ?? t.record.requester.id}, who may not approve it (two-person rule)`, {
+      throw new OpsError('forbidden', `request ${id} was made by ${t.record.requester.display ?? t.record.requester.id}, who may not approve it (two-person rule, across all of one person's identities)`, {
         hint: 'Another admin has to approve it',
       });
+    case 'repeat':
+      return { record: t.record, alreadyDecided: true, message: `${describeDecision(t.record)} (this very decision, delivered again)`, output: null, job: null };
     case 'already':
-      return { record: t.record, alreadyDecided: true, message: describeDecision(t.record), output: null, outputText: null };
+      return { record: t.record, alreadyDecided: true, message: describeDecision(t.record), output: null, job: null };
     case 'decided':
       break;
   }
   await auditExpired(deps, t.expired);
   const record = t.record;
+  deps.events.emit({ type: 'approval.decided', approval: record });
   await appendAudit(deps, {
     actor: approver,
-    source: opts.policy ? 'policy' : opts.actor.source,
+    source: grant ? 'policy' : opts.actor.source,
     op: record.op,
     host: record.host,
     input: record.input,
@@ -214,85 +268,101 @@ export async function decideApproval(deps: Deps, id: string, decision: 'approve'
     detail: { note: record.decisionNote, requester: record.requester.id },
   });
   if (record.status === 'denied') {
-    return { record, alreadyDecided: false, message: `request ${id} denied by ${approver}; nothing was changed`, output: null, outputText: null };
+    return { record, alreadyDecided: false, message: `request ${id} denied by ${approver}; nothing was changed`, output: null, job: null };
   }
   return execute(deps, record, opts);
 }
 
-async function setExecution(deps: Deps, id: string, change: (r: ApprovalRecord) => void): Promise<ApprovalRecord> {
-  return deps.state.update((data) => {
-    const r = approvalsOf(data).find((x) => x.id === id);
-    if (!r) throw new OpsError('internal', `approval ${id} vanished from the state file`);
-    change(r);
-    return structuredClone(r);
-  });
-}
-
+/** Runs an approved request: long ops as a job (returned at once), short ones inline. */
 async function execute(deps: Deps, record: ApprovalRecord, opts: DecideOptions): Promise<DecisionResult> {
   const op = opts.op?.name === record.op ? opts.op : deps.ops.find(record.op);
   if (!op) throw new OpsError('internal', `approval ${record.id} is for ${record.op}, which this version of storage-ops does not have`, { hint: 'Deny it and ask again with a current version' });
-  const startedAt = deps.now().toISOString();
-  const running = await setExecution(deps, record.id, (r) => {
-    r.execution = { startedAt, finishedAt: null, outcome: 'running', summary: null, error: null };
-  });
-  try {
-    const output = await runOp(deps, op, record.input, { actor: opts.actor, approval: running, onProgress: opts.onProgress, signal: opts.signal });
-    const text = op.render(output);
-    const done = await setExecution(deps, record.id, (r) => {
-      r.status = 'executed';
-      r.execution = { startedAt, finishedAt: deps.now().toISOString(), outcome: 'ok', summary: text.split('\n')[0] ?? '', error: null };
-    });
-    return { record: done, alreadyDecided: false, message: `request ${record.id} approved by ${done.decidedBy} and executed`, output, outputText: text };
-  } catch (err) {
-    const e = toOpsError(err);
-    await setExecution(deps, record.id, (r) => {
-      r.status = 'failed';
-      r.execution = { startedAt, finishedAt: deps.now().toISOString(), outcome: 'error', summary: null, error: e.toLine() };
-    });
-    throw e;
+  if (op.long) {
+    const job = await startJob(deps, op, undefined, { actor: opts.actor, approvalId: record.id, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.parentJobId ? { parentJobId: opts.parentJobId } : {}) });
+    return { record, alreadyDecided: false, message: `request ${record.id} approved by ${record.decidedBy}; running as job ${job.id}`, output: null, job };
   }
+  const output = await runOp(deps, op, undefined, { actor: opts.actor, approvalId: record.id, onProgress: opts.onProgress, signal: opts.signal });
+  const done = ((await deps.state.read()).approvals ?? []).find((r) => r.id === record.id) ?? record;
+  return { record: done, alreadyDecided: false, message: `request ${record.id} approved by ${record.decidedBy} and executed`, output, job: null };
+}
+
+/** The requester takes back their own pending request; nothing was changed. */
+export async function withdrawApproval(deps: Deps, id: string, actor: SubmitOptions['actor']): Promise<ApprovalRecord> {
+  checkApprovalId(id);
+  const now = deps.now();
+  const record = await deps.state.update((data) => {
+    expireStale(data, now);
+    const r = approvalsOf(data).find((x) => x.id === id);
+    if (!r) throw new OpsError('not_found', `no approval request "${id}"`, { hint: '`storage-ops approvals` lists pending requests' });
+    if (!samePerson(deps.config, r.requester.id, actor.id)) {
+      throw new OpsError('forbidden', `request ${id} was made by ${r.requester.display ?? r.requester.id}; only they can withdraw it`, { hint: 'An admin can deny it instead' });
+    }
+    if (r.status !== 'pending') throw new OpsError('conflict', `request ${id} is ${r.status}; only pending requests can be withdrawn`);
+    r.status = 'withdrawn';
+    r.decidedBy = actor.id;
+    r.decidedAt = now.toISOString();
+    r.decisionNote = 'withdrawn by the requester';
+    return structuredClone(r);
+  });
+  await appendAudit(deps, { actor: actor.id, source: actor.source, op: record.op, host: record.host, input: record.input, phase: 'decided', outcome: 'denied', error: null, durationMs: null, approvalId: id, detail: { note: 'withdrawn by the requester' } });
+  deps.events.emit({ type: 'approval.withdrawn', approval: record });
+  return record;
 }
 
 export type Submitted =
-  | { kind: 'done'; output: unknown; text: string; approval: ApprovalRecord | null }
-  | { kind: 'pending'; approval: ApprovalRecord };
+  | { kind: 'done'; output: unknown; approval: ApprovalRecord | null }
+  | { kind: 'pending'; approval: ApprovalRecord }
+  | { kind: 'job'; job: JobRecord; approval: ApprovalRecord | null };
 
-/**
- * What adapters call. Reads and writes run at once. A destructive op becomes a pending request,
- * unless `confirmed` (the CLI's --yes, or a policy): then the request is approved on the spot by
- * the confirming actor, if their role and the two-person rule allow it, and executed.
- */
-export async function submitOp<I extends z.ZodObject>(
-  deps: Deps,
-  op: Op<I, z.ZodType>,
-  rawInput: unknown,
-  opts: SubmitOptions & { confirmed?: boolean; policy?: string },
-): Promise<Submitted> {
-  if (op.effect !== 'destructive') {
-    const output = await runOp(deps, op, rawInput, opts);
-    return { kind: 'done', output, text: op.render(output), approval: null };
-  }
-  const record = await requestOp(deps, op, rawInput, opts);
-  if (!opts.confirmed && !opts.policy) return { kind: 'pending', approval: record };
-  const canSelfApprove = opts.policy !== undefined || (roleOf(deps.config, opts.actor) === 'admin' && !record.twoPerson);
-  if (!canSelfApprove) return { kind: 'pending', approval: record };
-  const result = await decideApproval(deps, record.id, 'approve', {
-    ...opts,
-    op: op as unknown as Op,
-    note: opts.policy ? `policy: ${opts.policy}` : `confirmed by the requester (${opts.actor.source})`,
-  });
-  return { kind: 'done', output: result.output, text: result.outputText ?? '', approval: result.record };
+export interface SubmitOpOptions extends SubmitOptions {
+  /** The requester confirms at once (the CLI's --yes, an accepted MCP elicitation). */
+  confirmed?: boolean;
+  humanConfirmed?: boolean;
+  grant?: PolicyGrant;
+  /** A decision's idempotency key when confirmed; a fresh one otherwise. */
+  idempotencyKey?: string;
+  parentJobId?: string;
 }
 
 /**
- * Runs an op on the caller's confirmation (a policy such as backup retention, or a test acting
- * as an admin): the output, or approval_required naming the request when it is left pending.
+ * What adapters call. Reads and short writes run at once; long ops start a job. A destructive op
+ * becomes a pending request, unless confirmed (or a policy grant): then the request is approved
+ * on the spot by the confirming actor, if their role and the two-person rule allow it, and
+ * executed (as a job when long).
+ */
+export async function submitOp<I extends z.ZodObject>(deps: Deps, op: Op<I, z.ZodType>, rawInput: unknown, opts: SubmitOpOptions): Promise<Submitted> {
+  const anyOp = op as unknown as Op;
+  if (op.effect !== 'destructive') {
+    if (op.long) {
+      const job = await startJob(deps, anyOp, rawInput, { actor: opts.actor, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.parentJobId ? { parentJobId: opts.parentJobId } : {}) });
+      return { kind: 'job', job, approval: null };
+    }
+    return { kind: 'done', output: await runOp(deps, op, rawInput, opts), approval: null };
+  }
+  const record = await requestOp(deps, op, rawInput, opts);
+  if (!opts.confirmed && !opts.grant) return { kind: 'pending', approval: record };
+  const canSelfApprove = opts.grant !== undefined || (roleOf(deps.config, opts.actor) === 'admin' && !record.twoPerson && (opts.actor.source !== 'mcp' || opts.humanConfirmed === true));
+  if (!canSelfApprove) return { kind: 'pending', approval: record };
+  const result = await decideApproval(deps, record.id, 'approve', {
+    ...opts,
+    op: anyOp,
+    idempotencyKey: opts.idempotencyKey ?? `confirm:${record.id}`,
+    note: opts.grant ? `policy: ${opts.grant.policy}` : `confirmed by the requester (${opts.actor.source})`,
+  });
+  if (result.job) return { kind: 'job', job: result.job, approval: result.record };
+  return { kind: 'done', output: result.output, approval: result.record };
+}
+
+/**
+ * Runs an op to the end on the caller's confirmation (a policy grant such as backup retention,
+ * or a local admin in tests and scripts): the output, or approval_required naming the request
+ * when it is left pending. Jobs are waited for.
  */
 export async function runConfirmed<I extends z.ZodObject, O extends z.ZodType>(
   deps: Deps,
   op: Op<I, O>,
   rawInput: unknown,
-  opts: SubmitOptions & { policy?: string },
+  opts: SubmitOptions & { grant?: PolicyGrant; parentJobId?: string },
 ): Promise<z.output<O>> {
   const r = await submitOp(deps, op as unknown as Op<I, z.ZodType>, rawInput, { ...opts, confirmed: true });
   if (r.kind === 'pending') {
@@ -300,5 +370,27 @@ export async function runConfirmed<I extends z.ZodObject, O extends z.ZodType>(
       hint: `An admin can run: storage-ops approve ${r.approval.id}`,
     });
   }
+  if (r.kind === 'job') return jobOutcome(await followJob(deps, r.job, opts)) as z.output<O>;
   return r.output as z.output<O>;
+}
+
+/**
+ * Waits for a job started on the caller's behalf: its progress goes to the caller's callback,
+ * and the caller's abort signal cancels it.
+ */
+export async function followJob(deps: Deps, job: JobRecord, opts: Pick<SubmitOptions, 'actor' | 'onProgress' | 'signal'>): Promise<JobRecord> {
+  const off = deps.events.subscribe((e) => {
+    if (e.type === 'job.progress' && e.job.id === job.id && e.job.progress) opts.onProgress?.(e.job.progress);
+  });
+  const cancel = (): void => {
+    cancelJob(deps, job.id, opts.actor).catch(() => undefined);
+  };
+  opts.signal?.addEventListener('abort', cancel, { once: true });
+  if (opts.signal?.aborted) cancel();
+  try {
+    return await waitForJob(deps, job.id);
+  } finally {
+    off();
+    opts.signal?.removeEventListener('abort', cancel);
+  }
 }

@@ -8,7 +8,7 @@ import type { Role } from '../config/config-schema.js';
 import type { Deps } from './ports.js';
 
 export type Effect = 'read' | 'write' | 'destructive';
-export type Source = 'cli' | 'slack' | 'mcp' | 'schedule' | 'test';
+export type Source = 'cli' | 'slack' | 'mcp' | 'schedule';
 
 export interface Actor {
   /** Stable identity: "cli:alice", "slack:U123", "mcp:token-name", "schedule:nightly". */
@@ -98,6 +98,16 @@ export interface Op<I extends z.ZodObject = z.ZodObject, O extends z.ZodType = z
   run(deps: Deps, input: z.output<I>, ctx: OpContext): Promise<z.output<O>>;
   /** Human rendering for terminals and chat (plain text, fixed-width friendly). */
   render(output: z.output<O>): string;
+  /**
+   * Ops whose `host` field means "every host" when omitted (not the default host): requests
+   * don't pin a host for them.
+   */
+  allHostsWhenOmitted?: boolean;
+  /**
+   * When the op ran but did not do what was asked (e.g. `rm` left a volume in use), a sentence
+   * saying so: the CLI exits non-zero, like `docker volume rm`, while the output says why.
+   */
+  shortfall?(output: z.output<O>): string | null;
   /** Facts from the output worth keeping in the audit log (what was removed, skipped, failed). */
   auditDetail?(output: z.output<O>): Record<string, unknown>;
 }

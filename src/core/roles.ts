@@ -21,8 +21,6 @@ export function roleOf(config: Config, actor: Actor): Role {
     case 'schedule':
       // Schedules are configured by people who could have run the op themselves.
       return 'operator';
-    case 'test':
-      return 'admin';
     default:
       return a.defaultRole;
   }
@@ -53,4 +51,15 @@ export function twoPersonRuleFor(config: Config, actor: Actor): boolean {
   if (actor.source === 'mcp') return rule.mcp;
   if (actor.source === 'cli') return rule.cli;
   return false;
+}
+
+/** Every identity of the person behind `id` (config access.people), including `id` itself. */
+export function identitiesOf(config: Config, id: string): string[] {
+  const person = config.access.people.find((p) => p.ids.includes(id));
+  return person ? person.ids : [id];
+}
+
+/** Whether two identities belong to one person (the two-person rule holds across them). */
+export function samePerson(config: Config, a: string, b: string): boolean {
+  return a === b || identitiesOf(config, a).includes(b);
 }

@@ -1,22 +1,31 @@
 /**
  * runOp: the single door every op runs through. It validates input against the op's schema,
- * checks the actor's role, refuses a destructive op unless it comes with an approved approval
- * record (src/ops/approvals.ts makes those; there is no other way in), writes the audit trail
- * (a "started" entry before any write, a "finished" entry always), runs the op and checks its
- * output against the declared schema so MCP's structured output is never a lie.
+ * checks the actor's role, runs a destructive op only from an approval id — claiming the record
+ * (approved → running) atomically and running its stored, host-pinned input, so a record never
+ * runs twice or with other input — writes the audit trail (a "started" entry before any write,
+ * a "finished" entry always), and checks the output against the declared schema so MCP's
+ * structured output is never a lie.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { OpsError, toOpsError } from './errors.js';
 import type { ApprovalRecord } from './approval-record.js';
 import { appendAudit } from './audit.js';
+import { OpsError, toOpsError } from './errors.js';
 import type { Actor, Op, OpContext, Progress } from './op.js';
 import type { Deps } from './ports.js';
+import { holdLease, ownerStamp } from './process-owner.js';
 import { requiredRoleFor, requireRole } from './roles.js';
+import { summaryOf } from './summary.js';
 
 export interface RunOptions {
   actor: Actor;
-  /** For destructive ops: the approved request being executed. Only approvals.ts sets it. */
-  approval?: ApprovalRecord;
+  /**
+   * For destructive ops: the approved request to execute. The stored input runs; input passed
+   * alongside must be the same or nothing runs.
+   */
+  approvalId?: string;
+  /** The job running this call, recorded on the approval's execution. */
+  jobId?: string;
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
 }
@@ -29,72 +38,131 @@ export async function runOp<I extends z.ZodObject, O extends z.ZodType>(
 ): Promise<z.output<O>> {
   const started = Date.now();
   const inputRecord = asRecord(rawInput);
-  const approvalId = opts.approval?.id ?? null;
   const base = {
     actor: opts.actor.id,
     source: opts.actor.source,
     op: op.name,
     host: hostOf(deps, op, inputRecord),
     input: inputRecord,
-    approvalId,
+    approvalId: opts.approvalId ?? null,
   };
 
   let input: z.output<I>;
+  let approval: ApprovalRecord | null = null;
+  let release: (() => void) | null = null;
   try {
-    input = parseInput(op, rawInput);
     requireRole(deps.config, opts.actor, requiredRoleFor(op), `run ${op.verb}`);
-    if (op.effect === 'destructive') checkApproval(op, opts.approval);
+    if (op.effect === 'destructive') {
+      release = await holdLease(deps.state, deps.now, (err) => deps.log.warn('heartbeat not written', { error: String(err) }));
+      approval = await claimApproval(deps, op, opts, rawInput);
+      base.input = approval.input;
+      base.host = approval.host;
+      input = parseInput(op, approval.input);
+    } else {
+      input = parseInput(op, rawInput);
+    }
   } catch (err) {
+    release?.();
     const e = toOpsError(err);
     await appendAudit(deps, { ...base, phase: 'finished', outcome: 'error', error: { code: e.code, message: e.message }, durationMs: 0 });
     throw e;
   }
 
-  if (op.effect !== 'read') {
-    // No write happens unless its intent is on record first.
-    await appendAudit(deps, { ...base, phase: 'started', outcome: 'pending', error: null, durationMs: null });
-  }
-
-  const ctx: OpContext = {
-    actor: opts.actor,
-    onProgress: opts.onProgress ?? (() => undefined),
-    signal: opts.signal ?? new AbortController().signal,
-  };
-  if (opts.approval) ctx.preview = opts.approval.preview;
   try {
-    const raw = await op.run(deps, input, ctx);
-    const checked = op.output.safeParse(raw);
-    if (!checked.success) {
-      throw new OpsError('internal', `${op.name} produced output that does not match its schema: ${z.prettifyError(checked.error)}`, {
-        hint: 'This is a bug in storage-ops; please report it with the command you ran',
-      });
+    if (op.effect !== 'read') {
+      // No write happens unless its intent is on record first.
+      await appendAudit(deps, { ...base, phase: 'started', outcome: 'pending', error: null, durationMs: null });
     }
-    const detail = op.auditDetail?.(checked.data);
-    await appendAudit(deps, { ...base, phase: 'finished', outcome: 'ok', error: null, durationMs: Date.now() - started, ...(detail ? { detail } : {}) });
-    return checked.data;
-  } catch (err) {
-    const e = toOpsError(err, op.name);
-    await appendAudit(deps, {
-      ...base,
-      phase: 'finished',
-      outcome: 'error',
-      error: { code: e.code, message: e.message },
-      durationMs: Date.now() - started,
-    }).catch((auditErr: unknown) => deps.log.error('audit write failed', { op: op.name, error: String(auditErr) }));
-    throw e;
+    const ctx: OpContext = {
+      actor: opts.actor,
+      onProgress: opts.onProgress ?? (() => undefined),
+      signal: opts.signal ?? new AbortController().signal,
+    };
+    if (approval) ctx.preview = approval.preview;
+    try {
+      const raw = await op.run(deps, input, ctx);
+      const checked = op.output.safeParse(raw);
+      if (!checked.success) {
+        throw new OpsError('internal', `${op.name} produced output that does not match its schema: ${z.prettifyError(checked.error)}`, {
+          hint: 'This is a bug in storage-ops; please report it with the command you ran',
+        });
+      }
+      const detail = op.auditDetail?.(checked.data);
+      await appendAudit(deps, { ...base, phase: 'finished', outcome: 'ok', error: null, durationMs: Date.now() - started, ...(detail ? { detail } : {}) });
+      if (approval) await endApproval(deps, approval.id, { summary: summaryOf(op, checked.data) });
+      return checked.data;
+    } catch (err) {
+      const e = toOpsError(err, op.verb);
+      await appendAudit(deps, {
+        ...base,
+        phase: 'finished',
+        outcome: 'error',
+        error: { code: e.code, message: e.message },
+        durationMs: Date.now() - started,
+      }).catch((auditErr: unknown) => deps.log.error('audit write failed', { op: op.name, error: String(auditErr) }));
+      if (approval) await endApproval(deps, approval.id, { error: e.toLine() }).catch((stateErr: unknown) => deps.log.error('approval not updated', { approval: approval?.id, error: String(stateErr) }));
+      throw e;
+    }
+  } finally {
+    release?.();
   }
 }
 
-/** The last line of defence: a destructive op runs only on an approved record made for it. */
-function checkApproval(op: Op, approval: ApprovalRecord | undefined): void {
-  if (!approval) {
+/**
+ * The last line of defence: a destructive op runs only on an approved record made for it, moved
+ * to "running" here under the state lock, so a replayed or double-delivered execution finds it
+ * running or done and stops.
+ */
+async function claimApproval(deps: Deps, op: Op, opts: RunOptions, rawInput: unknown): Promise<ApprovalRecord> {
+  const id = opts.approvalId;
+  if (!id) {
     throw new OpsError('approval_required', `${op.verb} is destructive and needs an approved request`, {
-      hint: `Preview it first; then confirm (CLI: --yes) or have an admin approve the request`,
+      hint: 'Preview it first; then confirm (CLI: --yes) or have an admin approve the request',
     });
   }
-  if (approval.op !== op.name || approval.status !== 'approved') {
-    throw new OpsError('approval_required', `approval ${approval.id} is for ${approval.op} and is ${approval.status}; it cannot run ${op.name}`);
-  }
+  const claimed = await deps.state.update((data) => {
+    const record = (data.approvals ?? []).find((r) => r.id === id);
+    if (!record) throw new OpsError('not_found', `no approval request "${id}"`, { hint: '`storage-ops approvals --all` lists them' });
+    if (record.op !== op.name) {
+      throw new OpsError('approval_required', `approval ${id} is for ${record.verb}, not ${op.verb}; nothing was run`);
+    }
+    if (rawInput !== undefined && !isDeepStrictEqual(withoutUndefined(asRecord(rawInput)), withoutUndefined(record.input))) {
+      throw new OpsError('approval_required', `approval ${id} was given for other input than this call's; nothing was run`, {
+        hint: 'Ask for a new approval with the input you want to run',
+      });
+    }
+    if (record.status !== 'approved') {
+      throw new OpsError('conflict', `approval ${id} is ${record.status}${record.status === 'pending' ? ' (nobody approved it yet)' : ''}; it cannot run${record.status === 'running' || record.status === 'executed' ? ' again' : ''}`, {
+        hint: record.status === 'pending' ? `An admin can run: storage-ops approve ${id}` : 'Ask for a new approval to do it again',
+      });
+    }
+    record.status = 'running';
+    record.execution = {
+      startedAt: deps.now().toISOString(),
+      finishedAt: null,
+      outcome: 'running',
+      summary: null,
+      error: null,
+      jobId: opts.jobId ?? null,
+      owner: ownerStamp(),
+    };
+    return structuredClone(record);
+  });
+  return claimed;
+}
+
+async function endApproval(deps: Deps, id: string, end: { summary?: string; error?: string }): Promise<void> {
+  const record = await deps.state.update((data) => {
+    const r = (data.approvals ?? []).find((x) => x.id === id);
+    if (!r || !r.execution) return null;
+    r.status = end.error === undefined ? 'executed' : 'failed';
+    r.execution.finishedAt = deps.now().toISOString();
+    r.execution.outcome = end.error === undefined ? 'ok' : 'error';
+    r.execution.summary = end.summary ?? null;
+    r.execution.error = end.error ?? null;
+    return structuredClone(r);
+  });
+  if (record) deps.events.emit({ type: record.status === 'executed' ? 'approval.executed' : 'approval.failed', approval: record });
 }
 
 /** A destructive op's preview; an op that cannot say what it would destroy does not run. */
@@ -123,10 +191,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `is invalid: ${issue.message}`;
 }
 
-/** The host an op acts on, for the audit log: the one given, else the default for ops that take one. */
+/** The host an op acts on: the one given, else the default for ops that take one (none for all-host ops). */
 export function hostOf(deps: Deps, op: Op, input: Record<string, unknown>): string | null {
   if (typeof input.host === 'string') return input.host;
-  if (!('host' in op.input.shape)) return null;
+  if (!('host' in op.input.shape) || op.allHostsWhenOmitted) return null;
   try {
     return deps.engines.defaultName();
   } catch {
@@ -136,4 +204,8 @@ export function hostOf(deps: Deps, op: Op, input: Record<string, unknown>): stri
 
 function asRecord(v: unknown): Record<string, unknown> {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function withoutUndefined(r: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
 }

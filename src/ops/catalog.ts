@@ -7,6 +7,10 @@ import { alertRules } from './system/alert-rules.js';
 import { approvalApprove } from './governance/approval-approve.js';
 import { approvalDeny } from './governance/approval-deny.js';
 import { approvalList } from './governance/approval-list.js';
+import { approvalWithdraw } from './governance/approval-withdraw.js';
+import { jobCancel } from './governance/job-cancel.js';
+import { jobList } from './governance/job-list.js';
+import { jobShow } from './governance/job-show.js';
 import { auditLog } from './governance/audit-log.js';
 import { backupList } from './backups/backup-list.js';
 import { backupPrune } from './backups/backup-prune.js';
@@ -50,6 +54,10 @@ export const catalog: readonly Op[] = [
   approvalList,
   approvalApprove,
   approvalDeny,
+  approvalWithdraw,
+  jobList,
+  jobShow,
+  jobCancel,
   auditLog,
 ];
 

@@ -1,11 +1,13 @@
 /**
- * `storage-ops serve`: the long-lived process. Starts the HTTP listener (/healthz, /metrics; MCP
- * joins it), logs which parts are enabled, and stops cleanly on SIGTERM/SIGINT.
+ * `storage-ops serve`: the long-lived process. Starts the HTTP listener (/healthz, /metrics, /mcp),
+ * logs which parts are enabled, and stops cleanly on SIGTERM/SIGINT.
  */
 import { OpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Deps } from '../core/ports.js';
+import { startEventRelay } from '../core/event-relay.js';
 import { createMetricsCollector } from '../ops/system/metrics.js';
+import { createMcpHttpEndpoint } from '../mcp/transports/http-endpoint.js';
 import { bearerCheck } from './bearer-auth.js';
 import { startHttpServer, unauthorized, type HttpServer } from './http-server.js';
 import { startSlackBot, type SlackBot } from '../bot/slack-app.js';
@@ -30,6 +32,7 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
   if (!slack) log.info('slack off: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) to turn it on');
   const metrics = createMetricsCollector(deps);
   const metricsAllowed = bearerCheck(deps.config.metrics, env, 'metrics');
+  const mcp = createMcpHttpEndpoint(deps, env);
   let http: HttpServer;
   try {
     http = await startHttpServer({
@@ -37,6 +40,7 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
       port,
       log,
       routes: {
+        '/mcp': (req, res) => mcp.handle(req, res),
         '/metrics': async (req, res) => {
           if (metricsAllowed && !metricsAllowed(req)) return unauthorized(res, 'storage-ops metrics');
           const body = await metrics();
@@ -53,13 +57,26 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
     await slack?.stop();
     throw err;
   }
-  log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics'], metricsAuth: metricsAllowed ? 'bearer token' : 'none' });
-  log.info('parts', { http: true, metrics: true, slack: slack ? slack.mode : false, mcp: false, schedules: false, hosts: deps.engines.hosts().map((h) => h.name) });
+  log.info('http listener started', { url: http.url, routes: ['/healthz', '/metrics', '/mcp'], metricsAuth: metricsAllowed ? 'bearer token' : 'none' });
+  if (mcp.tokenNames.length === 0) log.warn('mcp over http: no tokens configured (mcp.tokens), so /mcp answers 401 to everyone');
+  // Requests and job progress written by other processes (the CLI, a stdio MCP server) reach this
+  // process's subscribers (Slack, MCP) through the relay.
+  const relay = await startEventRelay(deps);
+  log.info('parts', {
+    http: true,
+    metrics: true,
+    slack: slack ? slack.mode : false,
+    mcp: { path: '/mcp', clients: mcp.tokenNames.map((n) => `mcp:${n}`), readOnly: deps.config.mcp.readOnly },
+    schedules: false,
+    hosts: deps.engines.hosts().map((h) => h.name),
+  });
   return {
     http,
     slack,
     async stop() {
+      relay.stop();
       await slack?.stop();
+      await mcp.close();
       await http.close();
       log.info('stopped');
     },

@@ -23,6 +23,9 @@ import type { RemovalResult } from '../../src/ops/shared/removal.js';
 import { CLI_MAIN, cli, docker } from '../harness/docker-cli.js';
 import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
 import { importHelperImage, startPrivateEngine, type PrivateEngine } from '../harness/private-engine.js';
+import { randomUUID } from 'node:crypto';
+const key = (): string => randomUUID();
+import { decideAndWait, outputOf } from '../harness/settle.js';
 
 const run = promisify(execFile);
 const alice: Actor = { id: 'slack:UALICE', source: 'slack', display: 'alice' };
@@ -84,7 +87,7 @@ describeDocker('destructive operations on a real engine', () => {
     const lateUser = uniqueName('ap_late');
     await docker(engine, 'create', '--name', lateUser, '--network', 'none', '-v', `${anon2}:/d`, HELPER_TAG, 'true');
     try {
-      const r = await decideApproval(deps, rec.id, 'approve', { actor: bob });
+      const r = await decideAndWait(deps, rec.id, 'approve', { idempotencyKey: key(), actor: bob });
       const out = r.output as RemovalResult;
       expect(out.removed.map((x) => x.name).sort()).toEqual([anon1, named].sort());
       expect(out.skipped.find((x) => x.name === anon2)?.reason).toMatch(/in use now by/);
@@ -99,8 +102,10 @@ describeDocker('destructive operations on a real engine', () => {
     const e = await runOp(deps, volumeRemove, { names: [v] }, { actor: bob }).catch((x: unknown) => x as OpsError);
     expect(e).toBeInstanceOf(OpsError);
     expect((e as OpsError).code).toBe('approval_required');
-    const forged = { id: 'abcd2345', status: 'pending' } as unknown as Parameters<typeof runOp>[3]['approval'];
-    expect(((await runOp(deps, volumeRemove, { names: [v] }, { actor: bob, approval: forged }).catch((x: unknown) => x)) as OpsError).code).toBe('approval_required');
+    // An id that names no record, and a pending one nobody approved, run nothing either.
+    expect(((await runOp(deps, volumeRemove, { names: [v] }, { actor: bob, approvalId: 'abcd2345' }).catch((x: unknown) => x)) as OpsError).code).toBe('not_found');
+    const unapproved = await requestOp(deps, volumeRemove, { names: [v] }, { actor: alice });
+    expect(((await runOp(deps, volumeRemove, undefined, { actor: bob, approvalId: unapproved.id }).catch((x: unknown) => x)) as OpsError).code).toBe('conflict');
     const pending = await submitOp(deps, volumeRemove, { names: [v] }, { actor: alice, confirmed: true });
     expect(pending.kind).toBe('pending');
     expect(await volumeNames()).toContain(v);
@@ -160,7 +165,7 @@ describeDocker('destructive operations on a real engine', () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', Mountpoint]);
     try {
       const res = await submitOp(deps, volumePrune, { label: [label] }, { actor: { id: 'cli:root', source: 'cli' }, confirmed: true });
-      const out = (res.kind === 'done' ? res.output : null) as RemovalResult;
+      const out = ((await outputOf(deps, res))) as RemovalResult;
       expect(out.failed.map((f) => f.name)).toEqual([stuck]);
       expect(out.failed[0]?.reason).toMatch(/removing volume/);
       expect(out.removed.map((r) => r.name)).toEqual(expect.arrayContaining([ok1, ok2]));
@@ -204,7 +209,7 @@ describeDocker('system_cleanup on a real engine', () => {
     expect(preview.code).toBe('forbidden');
 
     const res = await submitOp(deps, systemCleanup, { ...cutoffArgs, volumes: true }, { actor: { id: 'cli:root', source: 'cli' }, confirmed: true });
-    const out = (res.kind === 'done' ? res.output : null) as RemovalResult;
+    const out = ((await outputOf(deps, res))) as RemovalResult;
     const removed = out.removed.map((r) => `${r.kind}:${r.name}`);
     expect(removed).toEqual(expect.arrayContaining(['container:stopped_one', 'network:unused_net', 'volume:loose_vol']));
     expect(removed.filter((r) => r.startsWith('image:'))).toHaveLength(2);
@@ -244,7 +249,7 @@ describeDocker('system_cleanup on a real engine', () => {
       const r = d.approvals?.find((a) => a.id === request.id);
       if (r) r.preview.items = r.preview.items.filter((i) => i.id !== spared);
     });
-    const { output } = await decideApproval(deps, request.id, 'approve', { actor: root });
+    const { output } = await decideAndWait(deps, request.id, 'approve', { actor: root, idempotencyKey: key() });
     const out = output as RemovalResult;
     expect(out.failed).toEqual([]);
     expect(out.removed.map((r) => r.id)).not.toContain(spared);

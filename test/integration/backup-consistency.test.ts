@@ -17,7 +17,7 @@ import { docker } from '../harness/docker-cli.js';
 import { describeDocker, engineByDriver, HELPER_TAG, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
 import { failure } from '../harness/expect-failure.js';
 
-const actor = { id: 'test:integration', source: 'test' as const };
+const actor = { id: 'cli:integration', source: 'cli' as const };
 
 /** Whether `expected` occurs in `seen` as a subsequence ("exec" matches exec_start events). */
 function inOrder(seen: string[], expected: string[]): boolean {

@@ -24,7 +24,7 @@ import { importHelperImage, startPrivateEngine, type PrivateEngine } from '../ha
 import { mountpoint, populate, treeOf } from './backup-helpers.js';
 import { failure } from '../harness/expect-failure.js';
 
-const actor = { id: 'test:integration', source: 'test' as const };
+const actor = { id: 'cli:integration', source: 'cli' as const };
 const execFileAsync = promisify(execFile);
 
 
@@ -187,7 +187,7 @@ describeDocker('damaged archives, failed restores, cancellation and busy volumes
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((r) => child.on('exit', r));
     expect(code).toBe(1);
-    expect(stderr).toMatch(new RegExp(`^error: volume "${big}" on host "${engine.name}" is busy: backup by test:integration since .* \\(pid ${process.pid} on `));
+    expect(stderr).toMatch(new RegExp(`^error: volume "${big}" on host "${engine.name}" is busy: backup by cli:integration since .* \\(pid ${process.pid} on `));
     await first;
     expect(storeFiles(shared).filter((f) => f.endsWith('.tar.zst'))).toHaveLength(1);
   });

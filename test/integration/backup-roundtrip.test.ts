@@ -20,7 +20,7 @@ import { docker } from '../harness/docker-cli.js';
 import { describeDocker, engineByDriver, makeDeps, requireEngines, uniqueName, type TestEngine } from '../harness/engines.js';
 import { allocatedBytes, mountpoint, populate, treeOf } from './backup-helpers.js';
 
-const actor = { id: 'test:integration', source: 'test' as const };
+const actor = { id: 'cli:integration', source: 'cli' as const };
 
 /** Extracts an archive with GNU tar into a temporary directory, describes the tree, removes it. */
 async function extractedTree(archive: string, pipeThrough: string): Promise<Awaited<ReturnType<typeof treeOf>>> {

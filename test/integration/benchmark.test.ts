@@ -10,7 +10,7 @@ import { volumeBenchmark } from '../../src/ops/volumes/volume-benchmark.js';
 import { docker } from '../harness/docker-cli.js';
 import { describeDocker, engineByDriver, HELPER_TAG, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
 
-const actor = { id: 'test:integration', source: 'test' as const };
+const actor = { id: 'cli:integration', source: 'cli' as const };
 
 describeDocker('volume_benchmark', () => {
   let engine: TestEngine;

@@ -11,7 +11,7 @@ import { runOp } from '../../src/core/run-op.js';
 import { docker, dockerJsonLines } from '../harness/docker-cli.js';
 import { describeDocker, HELPER_TAG, makeDeps, requireEngines, uniqueName, type TestEngine } from '../harness/engines.js';
 
-const actor = { id: 'test:integration', source: 'test' as const };
+const actor = { id: 'cli:integration', source: 'cli' as const };
 
 describeDocker.each(['overlay2', 'vfs', 'btrfs'])('on a %s engine', (driver) => {
   let engine: TestEngine;

@@ -13,7 +13,7 @@ import { docker } from '../harness/docker-cli.js';
 import { describeDocker, engineByDriver, makeDeps } from '../harness/engines.js';
 import { startPrivateEngine } from '../harness/private-engine.js';
 
-const actor = { id: 'test:integration', source: 'test' as const };
+const actor = { id: 'cli:integration', source: 'cli' as const };
 
 function writeConfig(json: Record<string, unknown>): string {
   const file = join(mkdtempSync(join(tmpdir(), 'so-daemon-')), 'daemon.json');

@@ -14,7 +14,7 @@ import type { Deps } from '../../src/core/ports.js';
 import { docker } from '../harness/docker-cli.js';
 import { describeDocker, engineByDriver, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
 
-const actor = { id: 'test:integration', source: 'test' as const };
+const actor = { id: 'cli:integration', source: 'cli' as const };
 
 describeDocker('two engines at once', () => {
   let a: TestEngine;

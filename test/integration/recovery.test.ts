@@ -13,7 +13,9 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { volumeLockPath } from '../../src/backup/locks.js';
-import { decideApproval, requestOp, runConfirmed } from '../../src/core/approvals.js';
+import { randomUUID } from 'node:crypto';
+import { requestOp, runConfirmed } from '../../src/core/approvals.js';
+import { decideAndWait } from '../harness/settle.js';
 import { inspectLock } from '../../src/core/file-lock.js';
 import { currentProcess } from '../../src/core/liveness.js';
 import type { Deps } from '../../src/core/ports.js';
@@ -24,9 +26,8 @@ import { volumeBackup } from '../../src/ops/backups/volume-backup.js';
 import { volumeRestore } from '../../src/ops/backups/volume-restore.js';
 import { cli, CLI_MAIN, docker } from '../harness/docker-cli.js';
 import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
-import { failure } from '../harness/expect-failure.js';
 
-const actor = { id: 'test:integration', source: 'test' as const };
+const actor = { id: 'cli:integration', source: 'cli' as const };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function storeFiles(dataDir: string): string[] {
@@ -236,9 +237,10 @@ describeDocker('retention and restore hold good backups', () => {
     const pruned = await runConfirmed(deps, backupPrune, { volumes: [vol], keepLast: 2 }, { actor });
     expect(pruned.removed.map((r) => r.id)).toContain(old);
     const before = await ids();
-    const e = await failure(decideApproval(deps, approval.id, 'approve', { actor: admin }).then((r) => r.output));
-    expect(e.code).toBe('not_found');
-    expect(e.message).toMatch(new RegExp(`(backup "?${old}"?|archive of backup ${old})`));
+    const decided = await decideAndWait(deps, approval.id, 'approve', { actor: admin, idempotencyKey: randomUUID() });
+    expect(decided.job?.status).toBe('failed');
+    expect(decided.job?.error?.code).toBe('not_found');
+    expect(decided.job?.error?.message).toMatch(new RegExp(`(backup "?${old}"?|archive of backup ${old})`));
     expect(await precious()).toBe('precious\nkeep me\n');
     // No safety backup was taken: nothing was started on the target.
     expect(await ids()).toEqual(before);
@@ -257,7 +259,7 @@ describeDocker('retention and restore hold good backups', () => {
     const restored = await runConfirmed(deps, volumeRestore, { backupId: victim, target, force: true }, {
       actor: admin,
       onProgress: (p) => {
-        if (!during.pruning && p.phase.startsWith('verifying')) during.pruning = decideApproval(deps, prune.id, 'approve', { actor: admin }).then((r) => r.output);
+        if (!during.pruning && p.phase.startsWith('verifying')) during.pruning = decideAndWait(deps, prune.id, 'approve', { actor: admin, idempotencyKey: randomUUID() }).then((r) => r.output);
       },
     });
     expect(during.pruning).not.toBeNull();

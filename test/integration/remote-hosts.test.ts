@@ -19,7 +19,7 @@ import { describeDocker, HELPER_TAG, makeDeps, uniqueName } from '../harness/eng
 import { importHelperImage, startPrivateEngine, type PrivateEngine } from '../harness/private-engine.js';
 import { freePort, makeTlsFiles, startSshd, type PrivateSshd, type TlsFiles } from '../harness/remote-access.js';
 
-const actor = { id: 'test:integration', source: 'test' as const };
+const actor = { id: 'cli:integration', source: 'cli' as const };
 
 describeDocker('remote engines: tcp with TLS, and ssh', () => {
   let engine: PrivateEngine;

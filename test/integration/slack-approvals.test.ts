@@ -121,7 +121,7 @@ describeDocker('Slack approvals on a real engine', () => {
   it('restore: approved by an admin, the backup comes back into a new volume', async () => {
     const src = await makeVolume(uniqueName('slk_src'));
     await docker(engine, 'run', '--rm', '--network', 'none', '-v', `${src}:/v`, 'storage-ops-helper:test', 'sh', '-c', 'echo hello > /v/f');
-    const backup = (await runConfirmed(deps, deps.ops.find('backup') ?? (() => { throw new Error('no backup op'); })(), { volumes: [src] }, { actor: { id: 'test:setup', source: 'test' } })) as {
+    const backup = (await runConfirmed(deps, deps.ops.find('backup') ?? (() => { throw new Error('no backup op'); })(), { volumes: [src] }, { actor: { id: 'cli:setup', source: 'cli' } })) as {
       backups: Array<{ id: string }>;
     };
     const id = backup.backups[0]?.id ?? '';

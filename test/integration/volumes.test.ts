@@ -12,7 +12,7 @@ import type { Deps } from '../../src/core/ports.js';
 import { docker } from '../harness/docker-cli.js';
 import { describeDocker, HELPER_TAG, makeDeps, requireEngines, uniqueName, type TestEngine } from '../harness/engines.js';
 
-const actor = { id: 'test:integration', source: 'test' as const };
+const actor = { id: 'cli:integration', source: 'cli' as const };
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OpsError } from '../../src/core/errors.js';
 import { decideApproval, previewOp, requestOp, submitOp } from '../../src/core/approvals.js';
+import { grantPolicy } from '../../src/core/policy.js';
 import { volumePrune } from '../../src/ops/volumes/volume-prune.js';
 import { volumeRemove } from '../../src/ops/volumes/volume-remove.js';
 import { systemCleanup } from '../../src/ops/system/system-cleanup.js';
@@ -8,6 +9,9 @@ import { StateStore } from '../../src/state/state-store.js';
 import type { Actor } from '../../src/core/op.js';
 import { FakeEngine, fakeContainer, fakeDeps, fakeVolume } from './fakes.js';
 import { failure as errorOf } from '../harness/expect-failure.js';
+import { randomUUID } from 'node:crypto';
+const key = (): string => randomUUID();
+import { decideAndWait, outputOf } from '../harness/settle.js';
 
 const ANON = (n: number): string => String(n).repeat(64).slice(0, 64).replace(/[^0-9]/g, 'a');
 const alice: Actor = { id: 'slack:UALICE', source: 'slack', display: 'alice' };
@@ -60,7 +64,7 @@ describe('approval workflow', () => {
     const rec = await requestOp(deps, volumePrune, {}, { actor: alice });
     engine.volumes.push(fakeVolume(ANON(3)));
     engine.containers.push(fakeContainer('late', [ANON(2)], 'running'));
-    const r = await decideApproval(deps, rec.id, 'approve', { actor: bob });
+    const r = await decideAndWait(deps, rec.id, 'approve', { idempotencyKey: key(), actor: bob });
     const out = r.output as { removed: { name: string }[]; skipped: { name: string; reason: string }[] };
     expect(out.removed.map((x) => x.name)).toEqual([ANON(1)]);
     expect(out.skipped.find((x) => x.name === ANON(2))?.reason).toBe('in use now by late (running)');
@@ -73,14 +77,14 @@ describe('approval workflow', () => {
     const engine = engineWith();
     const deps = await fakeDeps([engine], { access: { admins: ['slack:UBOB'], operators: ['slack:UALICE', 'slack:UCAROL'] } });
     const own = await requestOp(deps, volumePrune, {}, { actor: bob });
-    expect((await errorOf(decideApproval(deps, own.id, 'approve', { actor: bob }))).message).toMatch(/two-person rule/);
-    const e = await errorOf(decideApproval(deps, own.id, 'approve', { actor: carol }));
+    expect((await errorOf(decideAndWait(deps, own.id, 'approve', { idempotencyKey: key(), actor: bob }))).message).toMatch(/two-person rule/);
+    const e = await errorOf(decideAndWait(deps, own.id, 'approve', { idempotencyKey: key(), actor: carol }));
     expect(e.code).toBe('forbidden');
     expect(e.message).toMatch(/carol \(operator\) may not approve requests: it needs the admin role/);
     const viaGroup: Actor = { id: 'slack:UDAVE', source: 'slack', groups: ['slack-group:SADMINS'] };
     const deps2 = await fakeDeps([engineWith()], access);
     const req = await requestOp(deps2, volumePrune, {}, { actor: alice });
-    expect((await decideApproval(deps2, req.id, 'approve', { actor: viaGroup })).record.status).toBe('executed');
+    expect((await decideAndWait(deps2, req.id, 'approve', { idempotencyKey: key(), actor: viaGroup })).record.status).toBe('executed');
     expect(engine.calls.filter((c) => c.startsWith('remove'))).toEqual([]);
   });
 
@@ -88,9 +92,9 @@ describe('approval workflow', () => {
     const engine = engineWith();
     const deps = await fakeDeps([engine], { access: { admins: ['slack:UBOB', 'slack:UCAROL'], operators: ['slack:UALICE'] } });
     const rec = await requestOp(deps, volumePrune, {}, { actor: alice });
-    await decideApproval(deps, rec.id, 'approve', { actor: bob });
+    await decideAndWait(deps, rec.id, 'approve', { idempotencyKey: key(), actor: bob });
     const removals = engine.calls.filter((c) => c.startsWith('removeVolume')).length;
-    const again = await decideApproval(deps, rec.id, 'approve', { actor: carol });
+    const again = await decideAndWait(deps, rec.id, 'approve', { idempotencyKey: key(), actor: carol });
     expect(again.alreadyDecided).toBe(true);
     expect(again.message).toMatch(new RegExp(`request ${rec.id} was already approved and executed by slack:UBOB at `));
     expect(engine.calls.filter((c) => c.startsWith('removeVolume')).length).toBe(removals);
@@ -102,8 +106,8 @@ describe('approval workflow', () => {
     const rec = await requestOp(deps, volumePrune, {}, { actor: alice });
     const other = { ...deps, state: new StateStore(deps.dataDir) };
     const [a, b] = await Promise.all([
-      decideApproval(deps, rec.id, 'approve', { actor: bob }),
-      decideApproval(other, rec.id, 'approve', { actor: { id: 'cli:ops', source: 'cli' } }),
+      decideAndWait(deps, rec.id, 'approve', { idempotencyKey: key(), actor: bob }),
+      decideAndWait(other, rec.id, 'approve', { idempotencyKey: key(), actor: { id: 'cli:ops', source: 'cli' } }),
     ]);
     expect([a.alreadyDecided, b.alreadyDecided].sort()).toEqual([false, true]);
     expect(engine.calls.filter((c) => c.startsWith('removeVolume'))).toEqual([`removeVolume:${ANON(1)}`, `removeVolume:${ANON(2)}`]);
@@ -114,14 +118,14 @@ describe('approval workflow', () => {
     const deps = await fakeDeps([engine], access);
     const rec = await requestOp(deps, volumePrune, {}, { actor: alice });
     const later = { ...deps, now: () => new Date(Date.parse(rec.expiresAt) + 1000) };
-    const e = await errorOf(decideApproval(later, rec.id, 'approve', { actor: bob }));
+    const e = await errorOf(decideAndWait(later, rec.id, 'approve', { idempotencyKey: key(), actor: bob }));
     expect(e.code).toBe('conflict');
     expect(e.message).toMatch(/expired at/);
 
     const rec2 = await requestOp(deps, volumePrune, {}, { actor: alice });
-    const denied = await decideApproval(deps, rec2.id, 'deny', { actor: bob, note: 'denied: not now' });
+    const denied = await decideAndWait(deps, rec2.id, 'deny', { idempotencyKey: key(), actor: bob, note: 'denied: not now' });
     expect(denied.message).toMatch(/denied by slack:UBOB; nothing was changed/);
-    expect((await decideApproval(deps, rec2.id, 'approve', { actor: bob })).message).toMatch(/already denied by slack:UBOB/);
+    expect((await decideAndWait(deps, rec2.id, 'approve', { idempotencyKey: key(), actor: bob })).message).toMatch(/already denied by slack:UBOB/);
     expect(engine.calls.filter((c) => c.startsWith('remove'))).toEqual([]);
 
     const { audit } = await deps.state.read();
@@ -132,8 +136,8 @@ describe('approval workflow', () => {
 
   it('unknown and malformed ids are clear errors', async () => {
     const deps = await fakeDeps([engineWith()], access);
-    expect((await errorOf(decideApproval(deps, 'zzzz2222', 'approve', { actor: bob }))).message).toBe('no approval request "zzzz2222"');
-    expect((await errorOf(decideApproval(deps, '../x', 'approve', { actor: bob }))).code).toBe('invalid_input');
+    expect((await errorOf(decideAndWait(deps, 'zzzz2222', 'approve', { idempotencyKey: key(), actor: bob }))).message).toBe('no approval request "zzzz2222"');
+    expect((await errorOf(decideAndWait(deps, '../x', 'approve', { idempotencyKey: key(), actor: bob }))).code).toBe('invalid_input');
   });
 
   it('the local CLI admin confirms and runs at once; a policy approves as itself', async () => {
@@ -143,8 +147,11 @@ describe('approval workflow', () => {
     const res = await submitOp(deps, volumeRemove, { names: ['named_unused'] }, { actor: cli, confirmed: true });
     expect(res.kind).toBe('done');
     expect(res.kind === 'done' ? res.approval : null).toMatchObject({ status: 'executed', decidedBy: 'cli:root', decisionNote: 'confirmed by the requester (cli)' });
-    const pol = await submitOp(deps, volumeRemove, { names: [ANON(1)] }, { actor: { id: 'schedule:nightly', source: 'schedule' }, policy: 'retention' });
-    expect(pol.kind === 'done' ? pol.approval?.decidedBy : null).toBe('policy:retention');
+    const pol = await submitOp(deps, volumeRemove, { names: [ANON(1)] }, { actor: { id: 'schedule:nightly', source: 'schedule' }, grant: grantPolicy('schedule:nightly') });
+    expect(pol.kind === 'done' ? pol.approval?.decidedBy : null).toBe('policy:schedule:nightly');
+    // A look-alike object (as JSON input could make) is no grant.
+    const forged = { policy: 'schedule:nightly' } as unknown as ReturnType<typeof grantPolicy>;
+    expect((await errorOf(submitOp(deps, volumeRemove, { names: [ANON(2)] }, { actor: { id: 'schedule:nightly', source: 'schedule' }, grant: forged }))).code).toBe('forbidden');
     const op = await submitOp(deps, volumeRemove, { names: [ANON(2)] }, { actor: { id: 'slack:UALICE', source: 'slack' }, confirmed: true });
     expect(op.kind).toBe('pending');
   });
@@ -156,7 +163,7 @@ describe('volume_remove', () => {
     const deps = await fakeDeps([engine], { protected: { names: ['critical_data'] } });
     const cli: Actor = { id: 'cli:root', source: 'cli' };
     const r1 = await submitOp(deps, volumeRemove, { names: ['used', 'critical_data'] }, { actor: cli, confirmed: true });
-    expect(r1.kind === 'done' ? r1.output : null).toMatchObject({
+    expect((await outputOf(deps, r1))).toMatchObject({
       removed: [],
       skipped: [
         { name: 'used', reason: 'in use by app (exited)' },
@@ -164,7 +171,7 @@ describe('volume_remove', () => {
       ],
     });
     const r2 = await submitOp(deps, volumeRemove, { names: ['critical_data'], force: true }, { actor: cli, confirmed: true });
-    expect(r2.kind === 'done' ? r2.output : null).toMatchObject({ removed: [{ name: 'critical_data' }] });
+    expect((await outputOf(deps, r2))).toMatchObject({ removed: [{ name: 'critical_data' }] });
     expect((await errorOf(previewOp(deps, volumeRemove, { names: ['nope_vol'] }, { actor: cli }))).code).toBe('not_found');
   });
 
@@ -173,7 +180,7 @@ describe('volume_remove', () => {
     engine.failOn.set(ANON(1), new OpsError('unavailable', 'removing volume on fake failed: device or resource busy'));
     const deps = await fakeDeps([engine]);
     const r = await submitOp(deps, volumePrune, {}, { actor: { id: 'cli:root', source: 'cli' }, confirmed: true });
-    const out = r.kind === 'done' ? (r.output as { removed: { name: string }[]; failed: { name: string; reason: string }[] }) : null;
+    const out = (await outputOf(deps, r)) as { removed: { name: string }[]; failed: { name: string; reason: string }[] };
     expect(out?.failed).toEqual([expect.objectContaining({ name: ANON(1), reason: expect.stringMatching(/device or resource busy/) })]);
     expect(out?.removed.map((x) => x.name)).toEqual([ANON(2)]);
   });
@@ -220,7 +227,7 @@ describe('system_cleanup', () => {
     ]);
     expect(preview.totalBytes).toBe(10 + 100 + 50);
     const r = await submitOp(deps, systemCleanup, {}, { actor: { id: 'cli:root', source: 'cli' }, confirmed: true });
-    const out = r.kind === 'done' ? (r.output as { removed: { kind: string; name: string }[] }) : null;
+    const out = (await outputOf(deps, r)) as { removed: { kind: string; name: string }[] };
     expect(out?.removed.map((x) => `${x.kind}:${x.name}`)).toEqual(['container:old_exited', 'image:<none> img-a', 'network:unused_net', 'build_cache:regular step']);
     expect(engine.pruned).toHaveLength(1);
     expect(engine.volumes.map((v) => v.name)).toEqual(['data', 'loose']);

@@ -28,6 +28,9 @@ describe('module boundaries (DESIGN.md)', () => {
     expect(cycle).toContain('ops/catalog.ts');
     expect(folderViolations(bad)).toEqual(['core/run-op.ts imports ops/catalog.ts (src/core may not import src/ops)']);
 
+    const minting: ImportGraph = new Map([['bot/x.ts', ['../core/policy.js']]]);
+    expect(folderViolations(minting)).toEqual(['bot/x.ts imports core/policy.ts (adapters may not mint policy grants)']);
+
     const leak: ImportGraph = new Map([['ops/x.ts', ['dockerode', '../engine/docker-engine.js']]]);
     expect(folderViolations(leak)).toEqual([
       'ops/x.ts imports dockerode (only src/engine may)',

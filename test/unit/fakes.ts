@@ -244,7 +244,7 @@ export async function fakeDeps(engines: FakeEngine[] = [new FakeEngine()], confi
   };
 }
 
-export const testActor = { id: 'test:unit', source: 'test' as const };
+export const testActor = { id: 'cli:unit', source: 'cli' as const };
 
 export function fakeVolume(name: string, labels: Record<string, string> = {}): VolumeDetail {
   return { name, driver: 'local', mountpoint: `/var/lib/docker/volumes/${name}/_data`, createdAt: '2026-01-01T00:00:00Z', labels, options: {}, scope: 'local', status: null };

@@ -66,6 +66,12 @@ export const PACKAGE_OWNERS: ReadonlyArray<{ pkg: RegExp; folder: string }> = [
   { pkg: /^node-cron(\/|$)/, folder: 'schedules' },
 ];
 
+/**
+ * Kernel files adapters must not import: policy grants are minted only by kernel-side code
+ * (retention in the backup op, schedules), never by something that handles user input.
+ */
+export const ADAPTER_FORBIDDEN: ReadonlyArray<{ file: string; folders: readonly string[] }> = [{ file: 'core/policy.ts', folders: ['cli', 'bot', 'mcp', 'serve'] }];
+
 export function folderViolations(graph: ImportGraph): string[] {
   const out: string[] = [];
   for (const [file, specs] of graph) {
@@ -79,6 +85,8 @@ export function folderViolations(graph: ImportGraph): string[] {
         continue;
       }
       const to = folderOf(target);
+      const fenced = ADAPTER_FORBIDDEN.find((f) => f.file === target && f.folders.includes(folder));
+      if (fenced) out.push(`${file} imports ${target} (adapters may not mint policy grants)`);
       if (folder === '.' || to === folder) continue;
       const allowed = ALLOWED[folder];
       if (!allowed) out.push(`${file}: folder src/${folder} has no rule in DESIGN.md's layout`);

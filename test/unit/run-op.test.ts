@@ -58,7 +58,7 @@ describe('runOp', () => {
     expect(done).toMatchObject({ kind: 'done', output: { destroyed: 'x' } });
     const { audit, approvals } = await deps.state.read();
     expect(approvals).toHaveLength(1);
-    expect(approvals?.[0]).toMatchObject({ status: 'executed', decidedBy: 'test:unit', op: 'thing_destroy' });
+    expect(approvals?.[0]).toMatchObject({ status: 'executed', decidedBy: 'cli:unit', op: 'thing_destroy' });
     expect(audit.map((a) => `${a.phase}:${a.outcome}`)).toEqual(['finished:error', 'requested:pending', 'decided:ok', 'started:pending', 'finished:ok']);
     expect(audit.slice(1).every((a) => a.approvalId === approvals?.[0]?.id)).toBe(true);
   });
@@ -68,7 +68,7 @@ describe('runOp', () => {
     await runOp(deps, volumeCreate, { name: 'db_data', labels: { a: 'b' } }, { actor: testActor });
     const { audit } = await deps.state.read();
     expect(audit).toHaveLength(2);
-    expect(audit[0]).toMatchObject({ phase: 'started', outcome: 'pending', actor: 'test:unit', source: 'test', host: 'fake', op: 'volume_create' });
+    expect(audit[0]).toMatchObject({ phase: 'started', outcome: 'pending', actor: 'cli:unit', source: 'cli', host: 'fake', op: 'volume_create' });
     expect(audit[1]).toMatchObject({ phase: 'finished', outcome: 'ok', input: { name: 'db_data', labels: { a: 'b' } } });
     expect(typeof audit[1]?.durationMs).toBe('number');
   });

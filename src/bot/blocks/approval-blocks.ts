@@ -22,6 +22,9 @@ const STATUS_LINE: Record<ApprovalRecord['status'], string> = {
   expired: ':alarm_clock: Expired',
   executed: ':white_check_mark: Approved and done',
   failed: ':x: Approved, but it failed',
+  withdrawn: ':leftwards_arrow_with_hook: Withdrawn by the requester',
+  running: ':arrow_forward: Approved, running',
+  interrupted: ':warning: Approved, but the process running it stopped before it ended',
 };
 
 /** The request's status as of `now`: a pending request past its expiry shows as expired. */

@@ -40,7 +40,9 @@ async function decide(rt: BotRuntime, id: string, decision: 'approve' | 'deny', 
   const fromHome = body.container?.type === 'view';
   const actor = await rt.actors.actorFor(body.user.id, body.user.name ?? body.user.username);
   try {
-    const result = await decideApproval(rt.deps, id, decision, { actor });
+    // Slack redelivers the same click with the same action_ts: the kernel makes that a no-op.
+    const action = body.actions[0];
+    const result = await decideApproval(rt.deps, id, decision, { actor, idempotencyKey: `slack:${body.user.id}:${action?.action_ts ?? body.trigger_id}` });
     if (result.alreadyDecided) {
       await tell(`:information_source: ${esc(result.message)}. Nothing more was done.`);
       await refreshApproval(rt, result.record);

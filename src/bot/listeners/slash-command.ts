@@ -4,6 +4,7 @@
  * privately; refusals say which role is needed and who can grant it; reads and writes post their
  * view; destructive verbs post their preview as an approval request with buttons.
  */
+import { jobOutcome, waitForJob } from '../../core/jobs.js';
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import { submitOp } from '../../core/approvals.js';
 import { toOpsError } from '../../core/errors.js';
@@ -64,7 +65,8 @@ async function handleCommand(rt: BotRuntime, command: SlashCommand, respond: Res
       await postApproval(rt, submitted.approval, target);
       return;
     }
-    await deliverView(rt, target, outputView(op, submitted.output), 'here', { before: [asked] });
+    const output = submitted.kind === 'job' ? jobOutcome(await waitForJob(rt.deps, submitted.job.id)) : submitted.output;
+    await deliverView(rt, target, outputView(op, output), 'here', { before: [asked] });
     return;
   }
   if (op.long) {

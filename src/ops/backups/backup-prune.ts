@@ -95,6 +95,7 @@ export const backupPrune = defineOp({
   description:
     'A backup is kept while it is among the newest --keep-last of its volume or younger than --days (either rule keeps it; defaults from backup.retention). The newest verified (or, encrypted without an identity, sealed) backup of plausible size of each volume is never deleted, nor the newest plausible backup while none is verified. A backup under 10 % of the size of the previous one (an unmounted share backs up as empty) does not count toward --keep-last unless --force. A backup being restored or verified is never deleted. The preview (--dry-run) lists every backup with keep/remove and why. Runs automatically after each successful backup.',
   effect: 'destructive',
+  allHostsWhenOmitted: true,
   input: Input,
   output: Output,
   cli: { positional: ['volumes'] },

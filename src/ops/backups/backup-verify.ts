@@ -48,6 +48,7 @@ export const backupVerify = defineOp({
   description:
     'Encrypted backups are decrypted with the age identity in backup.identityFile (or STORAGE_OPS_AGE_IDENTITY_FILE); without one the checksum and the age header are checked ("sealed"), and the answer says so. The newest verified (or sealed) backup of plausible size is never pruned. The result is recorded in the catalog.',
   effect: 'write',
+  long: true,
   input: z.strictObject({
     id: z.string().min(1).describe('backup id (from `storage-ops backups`)'),
   }),

@@ -18,6 +18,7 @@ import { hostField, volumeName } from '../shared/common-inputs.js';
 import { formatBytes } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
 import { runConfirmed } from '../../core/approvals.js';
+import { grantPolicy } from '../../core/policy.js';
 
 const RetentionResult = z.object({
   removed: z.array(z.string()).describe('backup ids deleted by retention'),
@@ -47,6 +48,7 @@ export const volumeBackup = defineOp({
   description:
     'Reads each volume through the engine (a helper container that is never started), so remote engines work. Archives are standard tar (zstd, gzip or none; age-encrypted with --encrypt) named <volume>_<YYYYMMDD_HHmmss>, with a sidecar manifest. --stop (or the label storage-ops.stop-during-backup=true on the volume or a container using it) stops the running containers using the volume during the archive and starts exactly those again, also on failure. Container labels storage-ops.backup-pre / storage-ops.backup-post hold commands run in that container before and after (e.g. a database dump); a failing pre command aborts. Retention runs afterwards unless --no-prune.',
   effect: 'write',
+  long: true,
   input: z.strictObject({
     volumes: z.array(volumeName).min(1, 'name at least one volume').describe('volumes to back up'),
     host: hostField,
@@ -87,7 +89,7 @@ export const volumeBackup = defineOp({
             // The retention policy in the config is the standing approval; it is recorded as such.
             const pruned = await runConfirmed(deps, backupPrune, { volumes: [volume], host: engine.host.name }, {
               actor: { id: 'policy:retention', source: 'schedule' },
-              policy: 'backup.retention',
+              grant: grantPolicy('backup.retention'),
               signal: ctx.signal,
             });
             retention = { removed: pruned.removed.map((r) => r.id), kept: pruned.kept.length, error: null };

@@ -152,6 +152,8 @@ function previewOfPlan(p: Plan, input: Input): Preview {
     items,
     totalBytes: p.sizeBytes ?? 0,
     notes,
+    // The approval is for this very archive: a different file under the same id is refused.
+    plan: { archiveSha256: p.record.archive.sha256 },
   };
 }
 
@@ -160,6 +162,8 @@ function checkAgainstPreview(p: Plan, input: Input, approved: Preview | undefine
   if (!approved) return;
   const changed = (why: string): OpsError =>
     new OpsError('conflict', `the situation changed since the preview: ${why}; nothing was changed`, { hint: 'Look at the new preview and approve again' });
+  const pinned = approved.plan?.archiveSha256;
+  if (pinned !== undefined && pinned !== p.record.archive.sha256) throw changed(`backup ${p.record.id} is not the archive that was approved (sha256 ${String(pinned).slice(0, 12)}…, now ${p.record.archive.sha256.slice(0, 12)}…)`);
   const vol = approved.items.find((i) => i.kind === 'volume');
   if (vol && (vol.action === 'create') !== (p.target === null)) throw changed(p.target ? `volume ${input.target} now exists` : `volume ${input.target} is gone`);
   const approvedStops = new Set(approved.items.filter((i) => i.kind === 'container' && i.action === 'stop').map((i) => i.id));
@@ -181,6 +185,7 @@ export const volumeRestore = defineOp({
   description:
     'Verifies the archive before touching the target. Refuses a target used by running containers unless --force (then stops them and starts them again after). Backs up a non-empty target first (the safety backup, named in the output: restore it to undo), empties the target, extracts, and shows the volume after. --host restores onto another engine (migration). If the restore fails midway, the safety backup is put back.',
   effect: 'destructive',
+  long: true,
   input: Input,
   output: Output,
   cli: { positional: ['backupId', 'target'] },

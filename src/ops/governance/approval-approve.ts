@@ -2,9 +2,10 @@
  * approval_approve: an admin approves a pending request, which then runs exactly as previewed.
  */
 import { z } from 'zod';
-import { decideApproval } from '../../core/approvals.js';
+import { randomUUID } from 'node:crypto';
+import { decideApproval, followJob } from '../../core/approvals.js';
 import { defineOp } from '../../core/op.js';
-import { approvalId, DecisionOutput } from './approval-shared.js';
+import { approvalId, DecisionOutput, renderResult } from './approval-shared.js';
 
 export const approvalApprove = defineOp({
   name: 'approval_approve',
@@ -16,13 +17,19 @@ export const approvalApprove = defineOp({
   input: z.strictObject({
     id: approvalId.describe('approval request id (from `storage-ops approvals`)'),
     note: z.string().max(500).optional().describe('why, for the audit log'),
+    key: z.string().min(8).max(200).optional().describe('idempotency key: the same key again is a no-op that says so (generated when omitted)'),
   }),
   output: DecisionOutput,
   cli: { positional: ['id'] },
   examples: ['k3m9x2qa'],
   async run(deps, input, ctx) {
-    const r = await decideApproval(deps, input.id, 'approve', { actor: ctx.actor, note: input.note, onProgress: ctx.onProgress, signal: ctx.signal });
-    return { approval: r.record, alreadyDecided: r.alreadyDecided, message: r.message, result: r.output, resultText: r.outputText };
+    const r = await decideApproval(deps, input.id, 'approve', { actor: ctx.actor, note: input.note, idempotencyKey: input.key ?? randomUUID(), onProgress: ctx.onProgress, signal: ctx.signal });
+    // Approving at a terminal or in a tool call waits for the result; Slack follows the job instead.
+    const job = r.job ? await followJob(deps, r.job, ctx) : null;
+    const result = job ? (job.status === 'succeeded' ? job.result : null) : r.output;
+    const approval = job ? ((await deps.state.read()).approvals ?? []).find((a) => a.id === r.record.id) ?? r.record : r.record;
+    const message = job && job.status !== 'succeeded' ? `${r.message}; the job ended ${job.status}: ${job.error?.message ?? ''}` : r.message;
+    return { approval, alreadyDecided: r.alreadyDecided, message, result, resultText: result === null ? null : renderResult(deps, approval.op, result), job };
   },
   render(o) {
     return o.resultText ? `${o.message}\n\n${o.resultText}` : o.message;

@@ -34,6 +34,7 @@ export const systemCleanup = defineOp({
   summary: 'Clean up build cache, images, stopped containers, networks (volumes opt-in); preview first',
   description: 'Without kind switches: stopped containers older than 2d, dangling images older than 7d, all unused build cache and unused networks, as the classic clean-up script did. Volumes are only included with --volumes, and protected or used volumes never. The helper image storage-ops needs is never removed (the preview lists it as kept, and why). Build cache goes by the previewed records only.',
   effect: 'destructive',
+  long: true,
   input: z.strictObject({
     host: hostField,
     buildCache: z.boolean().optional().describe('remove unused build cache'),

@@ -69,6 +69,7 @@ export const volumeBenchmark = defineOp({
   summary: "Measure a volume's I/O (IOPS, bandwidth, latency) with fio",
   description: 'Runs fio in a helper container that mounts the volume, writing temporary files into a private directory inside it (removed afterwards). It adds load: run it off-peak on production volumes. tmpfs volumes need --no-direct.',
   effect: 'write',
+  long: true,
   input: z.strictObject({
     name: volumeName.describe('volume to test'),
     host: hostField,

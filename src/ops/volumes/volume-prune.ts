@@ -16,6 +16,7 @@ export const volumePrune = defineOp({
   summary: 'Remove unused volumes (anonymous ones, or all with --all); preview first',
   description: 'Like `docker volume prune`: without --all only anonymous volumes go. Protected volumes and volumes any container uses are never removed; the preview says why each one stays.',
   effect: 'destructive',
+  long: true,
   input: z.strictObject({
     host: hostField,
     label: z.array(labelFilter).optional().describe('only volumes with this label ("key" or "key=value"); repeat to require several'),

@@ -52,5 +52,11 @@ export const volumeRemove = defineOp({
     );
   },
   render: (o) => renderRemoval(o, 'rm'),
+  // Named volumes that stay are a failure of what was asked, as with `docker volume rm`.
+  shortfall(o) {
+    const left = [...o.skipped, ...o.failed];
+    if (left.length === 0) return null;
+    return `${left.length} volume(s) not removed: ${left.map((i) => `${i.name} (${i.reason ?? 'not removed'})`).join('; ')}`;
+  },
   auditDetail: removalAuditDetail,
 });
