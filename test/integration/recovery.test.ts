@@ -16,6 +16,7 @@ import { volumeLockPath } from '../../src/backup/locks.js';
 import { randomUUID } from 'node:crypto';
 import { requestOp, runConfirmed } from '../../src/core/approvals.js';
 import { decideAndWait } from '../harness/settle.js';
+import { auditTrail } from '../harness/audit-trail.js';
 import { inspectLock } from '../../src/core/file-lock.js';
 import { currentProcess } from '../../src/core/liveness.js';
 import type { Deps } from '../../src/core/ports.js';
@@ -146,7 +147,7 @@ describeDocker('never stuck, nothing lost', () => {
     expect(next.stderr).toMatch(new RegExp(`^storage-ops: container\\(s\\) of volume ${stopVol} on local were left stopped by a backup by cli:\\S+ \\(pid ${child.pid} on \\S+, since \\S+\\) that did not finish: started ${app} again$`, 'm'));
     expect(await status(app)).toBe('running');
     expect(stopRecords()).toEqual([]);
-    const audit = (JSON.parse(readFileSync(join(deps.dataDir, 'state.json'), 'utf8')).audit as Array<Record<string, unknown>>).filter((a) => a.op === 'recovery');
+    const audit = (await auditTrail(deps.state)).filter((a) => a.op === 'recovery');
     expect(audit).toMatchObject([{ actor: 'system:recovery', host: 'local', outcome: 'ok', input: { volume: stopVol, stoppedBy: 'backup' }, detail: { started: [app], gone: [], failed: [] } }]);
     expect(storeFiles(deps.dataDir).filter((f) => f.startsWith('.'))).toEqual([]);
   });
@@ -180,7 +181,7 @@ describeDocker('never stuck, nothing lost', () => {
     expect(stderr).toMatch(new RegExp(`job \\S+ cancelled: .*backup of volume ${stopVol}`));
     expect(await status(app)).toBe('running');
     expect(stopRecords()).toEqual([]);
-    const audit = (JSON.parse(readFileSync(join(deps.dataDir, 'state.json'), 'utf8')).audit as Array<Record<string, unknown>>).filter((a) => a.op === 'volume_backup');
+    const audit = (await auditTrail(deps.state)).filter((a) => a.op === 'volume_backup');
     expect(audit.at(-1)).toMatchObject({ phase: 'finished', outcome: 'error', error: { code: 'cancelled' } });
     expect(storeFiles(deps.dataDir).filter((f) => f.startsWith('.'))).toEqual([]);
   });

@@ -174,15 +174,15 @@ describe('state file lock', () => {
       if (after !== '0') {
         // Start once the other writer is well under way.
         for (;;) {
-          try { if (JSON.parse(readFileSync(dir + '/state.json', 'utf8')).audit.length >= Number(after)) break; } catch {}
+          try { if (JSON.parse(readFileSync(dir + '/state.json', 'utf8')).log.length >= Number(after)) break; } catch {}
           await new Promise((r) => setTimeout(r, 5));
         }
       }
-      for (let i = 0; i < Number(count); i++) await s.update((d) => { d.audit.push({ id: who + i }); });`;
+      for (let i = 0; i < Number(count); i++) await s.update((d) => { (d.log ??= []).push(who + i); });`;
     const file = join(dir, 'writer.mjs');
     writeFileSync(file, script);
     await Promise.all([run(process.execPath, [file, dir, 'a', '200', '0']), run(process.execPath, [file, dir, 'b', '20', '10'])]);
-    const ids = (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { audit: Array<{ id: string }> }).audit.map((e) => e.id);
+    const ids = (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { log: string[] }).log;
     expect(ids).toHaveLength(220);
     // B's updates went in among A's, not after A had finished.
     expect(ids.indexOf('b19')).toBeLessThan(ids.indexOf('a199'));
