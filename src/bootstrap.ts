@@ -23,14 +23,15 @@ export async function bootstrap(opts: { env?: NodeJS.ProcessEnv; log?: Logger } 
   const { config, source, dataDir } = loadConfig(opts.env ?? process.env);
   const state = new StateStore(dataDir);
   await state.open();
+  const log = opts.log ?? createLogger();
   const deps: Deps = {
     config,
     dataDir,
     state,
-    engines: new DockerEngineDirectory(config),
+    engines: new DockerEngineDirectory(config, { log }),
     ops: opRegistry,
     events: createEventBus(),
-    log: opts.log ?? createLogger(),
+    log,
     now: () => new Date(),
   };
   // Work left "running" by a process that died is marked interrupted before anything else runs.

@@ -125,10 +125,11 @@ describeDocker('never stuck, nothing lost', () => {
     const ok = cli(['backup', killed, '--no-prune', '--json'], env);
     expect(ok.code, ok.stderr).toBe(0);
     const out = JSON.parse(ok.stdout) as { backups: Array<{ id: string; file: string }> };
-    // Nothing of the killed run is left: no temporary file, no lock.
+    // Nothing of the killed run is left: no temporary file, no helper container, no lock.
     expect(storeFiles(deps.dataDir).filter((f) => f.startsWith('.'))).toEqual([]);
     expect(storeFiles(deps.dataDir).filter((f) => f.startsWith(killed))).toEqual([out.backups[0]?.file, `${out.backups[0]?.id}.manifest.json`].sort());
     expect(await inspectLock(lockPath)).toBeNull();
+    expect((await docker(engine, 'ps', '-aq', '--filter', 'label=storage-ops.helper', '--filter', `volume=${killed}`)).trim()).toBe('');
   });
 
   it('a SIGKILLed `backup --stop` leaves its container stopped only until the next storage-ops process starts, which says so', async () => {

@@ -203,6 +203,8 @@ export const volumeRestore = defineOp({
     const holds: Lease[] = [];
     const lease = await acquireLock(deps, { kind: 'volume', host, volume: input.target }, { op: `restore of ${p.record.id}`, actor: ctx.actor.id });
     try {
+      // Helpers a killed run left on the target go now: with its lock held, none is in use.
+      for (const gone of await p.engine.removeLeftoverHelpers(input.target)) deps.log.info(`restore onto ${input.target}: removed leftover helper container ${gone}`, { host });
       const notices = await recoverVolume(deps, p.engine, input.target, lease);
       // Held from here to the end of the extract: retention cannot delete the archive meanwhile.
       holds.push(await holdBackup(deps, p.record.id, { host, target: input.target }, { op: `restore onto ${input.target}`, actor: ctx.actor.id }));
