@@ -6,10 +6,11 @@ import { z } from 'zod';
 import { OpsError } from '../../core/errors.js';
 import { listBackups } from '../../backup/catalog.js';
 import { storeDir } from '../../backup/store.js';
-import { BackupSummarySchema, shortTime, summarizeBackup, verificationText } from './backup-schemas.js';
+import { BackupSummarySchema, summarizeBackup, verificationText } from './backup-schemas.js';
 import { volumeName } from '../shared/common-inputs.js';
-import { formatBytes, table } from '../../core/format.js';
+import { formatBytes } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
+import type { View, ViewFinding } from '../../core/view.js';
 
 const Output = z.object({
   storeDir: z.string(),
@@ -37,20 +38,49 @@ export const backupList = defineOp({
     }
     return { storeDir: storeDir(deps), backups: records.map(summarizeBackup) };
   },
-  render(o) {
-    return renderBackupTable(o);
+  view(o) {
+    return backupTableView(o);
   },
 });
 
-/** The catalog as a table (also shown by rescan-backups). */
-export function renderBackupTable(o: { storeDir: string; backups: z.output<typeof BackupSummarySchema>[] }): string {
-  if (o.backups.length === 0) return `No backups in the catalog (store ${o.storeDir}).`;
-  return [
-    table([
-      ['ID', 'VOLUME', 'HOST', 'CREATED', 'SIZE', 'FORMAT', 'VERIFIED', 'KIND'],
-      ...o.backups.map((b) => [b.id, b.volume, b.host, shortTime(b.createdAt), formatBytes(b.bytes), `${b.compression}${b.encrypted ? '+age' : ''}`, verificationText(b.verification), b.kind]),
-    ]),
-    '',
-    `${o.backups.length} backup(s), ${formatBytes(o.backups.reduce((s, b) => s + b.bytes, 0))} in ${o.storeDir}`,
-  ].join('\n');
+/** The catalog as a view (also the tail of rescan-backups' view). */
+export function backupTableView(o: { storeDir: string; backups: z.output<typeof BackupSummarySchema>[] }, lead = ''): View {
+  const total = o.backups.reduce((s, b) => s + b.bytes, 0);
+  const findings: ViewFinding[] = [];
+  const failed = o.backups.filter((b) => b.verification && !b.verification.ok);
+  if (failed.length) findings.push({ severity: 'critical', message: `${failed.length} backup(s) failed verification: ${failed.map((b) => b.id).join(', ')}`, advice: 'Do not restore from them; take a new backup of their volumes' });
+  return {
+    title: 'Backups',
+    summary: o.backups.length
+      ? `${lead}${o.backups.length} backup(s), ${formatBytes(total)} in ${o.storeDir}`
+      : `${lead}No backups in the catalog (store ${o.storeDir}).`,
+    tables: o.backups.length
+      ? [
+          {
+            id: 'backups',
+            columns: [
+              { key: 'id', label: 'ID', type: 'text' },
+              { key: 'volume', label: 'VOLUME', type: 'text' },
+              { key: 'host', label: 'HOST', type: 'text' },
+              { key: 'created', label: 'CREATED', type: 'time' },
+              { key: 'size', label: 'SIZE', type: 'bytes' },
+              { key: 'format', label: 'FORMAT', type: 'text' },
+              { key: 'verified', label: 'VERIFIED', type: 'text' },
+              { key: 'kind', label: 'KIND', type: 'text' },
+            ],
+            rows: o.backups.map((b) => ({
+              id: b.id,
+              volume: b.volume,
+              host: b.host,
+              created: b.createdAt,
+              size: b.bytes,
+              format: `${b.compression}${b.encrypted ? '+age' : ''}`,
+              verified: verificationText(b.verification),
+              kind: b.kind,
+            })),
+          },
+        ]
+      : [],
+    findings,
+  };
 }

@@ -10,7 +10,7 @@ import { liveTokens } from '../../backup/locks.js';
 import { storeDir } from '../../backup/store.js';
 import { defineOp } from '../../core/op.js';
 import { BackupSummarySchema, summarizeBackup } from './backup-schemas.js';
-import { renderBackupTable } from './backup-list.js';
+import { backupTableView } from './backup-list.js';
 import { listBackups } from '../../backup/catalog.js';
 
 const Output = z.object({
@@ -46,12 +46,17 @@ export const backupRescan = defineOp({
       backups: (await listBackups(deps)).map(summarizeBackup),
     };
   },
-  render(o) {
-    const lines = [`Rescanned ${o.storeDir}: ${o.added.length} added, ${o.dropped.length} dropped, ${o.kept} unchanged.`];
-    for (const p of o.problems) lines.push(`  problem: ${p}`);
-    for (const f of o.orphans) lines.push(`  archive without manifest: ${f}`);
-    for (const f of o.partials) lines.push(`  temporary file: ${f}`);
-    lines.push('', renderBackupTable(o));
-    return lines.join('\n');
+  view(o) {
+    const v = backupTableView(o, `Rescanned ${o.storeDir}: ${o.added.length} added, ${o.dropped.length} dropped, ${o.kept} unchanged. `);
+    return {
+      ...v,
+      title: 'Backup catalog rescanned',
+      findings: [
+        ...o.problems.map((p) => ({ severity: 'warning' as const, message: `problem: ${p}` })),
+        ...o.orphans.map((f) => ({ severity: 'warning' as const, message: `archive without manifest: ${f}`, advice: 'It is not in the catalog, so nothing restores or prunes it; remove it or keep it by hand' })),
+        ...(v.findings ?? []),
+      ],
+      notes: o.partials.map((f) => `temporary file: ${f}`),
+    };
   },
 });
