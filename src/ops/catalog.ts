@@ -31,6 +31,10 @@ import { volumeList } from './volumes/volume-list.js';
 import { volumePrune } from './volumes/volume-prune.js';
 import { volumeRemove } from './volumes/volume-remove.js';
 import { volumeRestore } from './backups/volume-restore.js';
+import { scheduleAdd } from './schedules/schedule-add.js';
+import { scheduleList } from './schedules/schedule-list.js';
+import { scheduleRemove } from './schedules/schedule-remove.js';
+import { scheduleRun } from './schedules/schedule-run.js';
 
 export const catalog: readonly Op[] = [
   hostsList,
@@ -51,6 +55,10 @@ export const catalog: readonly Op[] = [
   volumeRemove,
   volumePrune,
   systemCleanup,
+  scheduleList,
+  scheduleAdd,
+  scheduleRemove,
+  scheduleRun,
   approvalList,
   approvalApprove,
   approvalDeny,
