@@ -18,7 +18,7 @@ export const HostSchema = z.strictObject({
   name: z.string().regex(HOST_NAME_PATTERN, 'host names use letters, digits, "_", "." and "-"'),
   url: z
     .string()
-    .regex(/^(unix|tcp|ssh|http|https):\/\/.+/, 'use unix:///path/docker.sock, tcp://host:2376 or ssh://user@host'),
+    .regex(/^(unix|tcp|ssh):\/\/.+/, 'use unix:///path/docker.sock, tcp://host:2376 (with tls) or ssh://user@host; http:// and https:// are not engine URLs, write tcp:// instead'),
   tls: TlsSchema.optional(),
   sshKey: z.string().optional().describe('path to the ssh private key for ssh:// hosts'),
   description: z.string().optional(),

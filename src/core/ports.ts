@@ -263,6 +263,11 @@ export interface Deps {
   state: StatePort;
   config: Config;
   dataDir: string;
+  /**
+   * Set (to the errno code, e.g. EROFS) when the data dir exists but cannot be written: read-only
+   * ops still run, without their audit entry; anything that writes fails saying why.
+   */
+  dataDirReadOnly?: string;
   log: Logger;
   now(): Date;
 }

@@ -22,9 +22,25 @@ export function engineMessage(err: unknown): string {
   return (fromJson ?? e?.message ?? String(err)).replace(/^\(HTTP code \d+\)\s*[a-z ]*-\s*/i, '').trim();
 }
 
+/**
+ * The socket-level code behind an error, looking through wrappers: `cause` chains and the
+ * AggregateError Node raises when every address of a name failed (its own message is empty).
+ */
+export function underlyingCode(err: unknown, depth = 0): string | undefined {
+  if (!err || typeof err !== 'object' || depth > 5) return undefined;
+  const e = err as DockerodeError & { cause?: unknown; errors?: unknown[] };
+  if (typeof e.code === 'string' && e.code) return e.code;
+  for (const inner of Array.isArray(e.errors) ? e.errors : []) {
+    const code = underlyingCode(inner, depth + 1);
+    if (code) return code;
+  }
+  return underlyingCode(e.cause, depth + 1);
+}
+
 export function engineError(err: unknown, host: HostRef, action: string): OpsError {
   if (err instanceof OpsError) return err;
-  const e = err as DockerodeError;
+  const found = underlyingCode(err);
+  const e = { ...(err as DockerodeError), message: (err as DockerodeError)?.message, name: (err as DockerodeError)?.name, code: found } as DockerodeError;
   if (e?.name === 'AbortError' || e?.code === 'ABORT_ERR') {
     return new OpsError('cancelled', `${action} on ${host.name}: cancelled`);
   }
@@ -49,7 +65,8 @@ export function engineError(err: unknown, host: HostRef, action: string): OpsErr
       hint: "Run as a member of the socket's group (usually docker) or as root",
     });
   }
-  const msg = engineMessage(err);
+  // Never an empty reason: an engine or proxy that answered with no message still has a status.
+  const msg = engineMessage(err) || (e?.statusCode ? `HTTP ${e.statusCode}${e.reason ? ` ${e.reason}` : ''} with no message` : e?.code ? e.code : 'no reason given');
   switch (e?.statusCode) {
     case 400:
       return new OpsError('invalid_input', `${action} on ${host.name}: the engine rejected the request: ${msg}`);

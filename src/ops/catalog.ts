@@ -30,6 +30,7 @@ import { volumeList } from './volumes/volume-list.js';
 import { volumePrune } from './volumes/volume-prune.js';
 import { volumeRemove } from './volumes/volume-remove.js';
 import { volumeRestore } from './backups/volume-restore.js';
+import { closest } from '../core/words/suggest.js';
 
 export const catalog: readonly Op[] = [
   hostsList,
@@ -64,10 +65,14 @@ export function findOp(word: string): Op | undefined {
   return catalog.find((op) => op.verb === word || op.name === word);
 }
 
+/** Commands the CLI itself handles, beside the catalog's verbs. */
+export const PROCESS_COMMANDS = ['serve', 'mcp', 'help', 'docs', 'version'] as const;
+
 export function requireOp(word: string): Op {
   const op = findOp(word);
   if (!op) {
-    throw new OpsError('invalid_input', `unknown command "${word}"`, {
+    const guess = closest(word, [...catalog.map((o) => o.verb), ...PROCESS_COMMANDS]);
+    throw new OpsError('invalid_input', `unknown command "${word}"${guess ? ` (did you mean "${guess}"?)` : ''}`, {
       hint: `Commands: ${catalog.map((o) => o.verb).join(', ')}; \`storage-ops help\` explains each`,
     });
   }

@@ -223,7 +223,7 @@ export class FakeDirectory implements EngineDirectory {
   }
   get(host?: string): EnginePort {
     const e = this.engines.find((x) => x.host.name === (host ?? this.defaultName()));
-    if (!e) throw new OpsError('not_found', `unknown host "${host}"`);
+    if (!e) throw new OpsError('invalid_input', `unknown host "${host}"`);
     return e;
   }
 }

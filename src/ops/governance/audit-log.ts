@@ -2,9 +2,11 @@
  * audit_log: the most recent audit entries, newest first, optionally narrowed to one op or actor.
  */
 import { z } from 'zod';
-import { AuditEntrySchema } from '../../core/audit-entry.js';
+import { AuditEntrySchema, type AuditEntry } from '../../core/audit-entry.js';
 import { table } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
+import { OpsError } from '../../core/errors.js';
+import { closest } from '../../core/words/suggest.js';
 
 export const auditLog = defineOp({
   name: 'audit_log',
@@ -20,6 +22,14 @@ export const auditLog = defineOp({
   output: z.object({ total: z.number().int().describe('entries kept in the log'), entries: z.array(AuditEntrySchema) }),
   examples: ['', '--limit 20', '--op volume_create', '--approval k3m9x2qa'],
   async run(deps, input) {
+    // A filter on an op that does not exist would just say "empty": say what was wrong instead.
+    if (input.op && !deps.ops.all().some((o) => o.name === input.op)) {
+      const byVerb = deps.ops.find(input.op);
+      const guess = byVerb?.name ?? closest(input.op, deps.ops.all().map((o) => o.name));
+      throw new OpsError('invalid_input', `audit: --op ${input.op} is not an operation${guess ? ` (did you mean --op ${guess}?)` : ''}`, {
+        hint: `--op takes the canonical name (the MCP tool name), e.g. ${deps.ops.all().slice(0, 3).map((o) => o.name).join(', ')}; \`storage-ops help\` lists them`,
+      });
+    }
     const { audit } = await deps.state.read();
     const picked = audit
       .filter((e) => (!input.op || e.op === input.op) && (!input.actor || e.actor === input.actor) && (!input.approval || e.approvalId === input.approval))
@@ -28,7 +38,7 @@ export const auditLog = defineOp({
     return { total: audit.length, entries: picked };
   },
   render(o) {
-    if (o.entries.length === 0) return 'The audit log is empty.';
+    if (o.entries.length === 0) return o.total === 0 ? 'The audit log is empty.' : `No entries match (the log holds ${o.total}).`;
     return table([
       ['TIME', 'ACTOR', 'OP', 'HOST', 'PHASE', 'OUTCOME', 'DETAIL'],
       ...o.entries.map((e) => [
@@ -38,8 +48,16 @@ export const auditLog = defineOp({
         e.host ?? '-',
         e.phase,
         e.outcome,
-        e.error ? `${e.error.code}: ${e.error.message}` : e.durationMs !== null ? `${e.durationMs} ms` : '',
+        detailText(e),
       ]),
     ]);
   },
 });
+
+/** The DETAIL column: the error, else an approval step's note (who decided, why), else the run time. */
+function detailText(e: AuditEntry): string {
+  if (e.error) return `${e.error.code}: ${e.error.message}`;
+  const note = typeof e.detail?.note === 'string' ? `note: ${e.detail.note}` : '';
+  const time = e.durationMs !== null ? `${e.durationMs} ms` : '';
+  return [note, time].filter(Boolean).join('; ');
+}
