@@ -7,13 +7,15 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          globalSetup: ['test/harness/temp-root.ts'],
         },
       },
       {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/harness/global-setup.ts'],
+          // temp-root first: its clean-up runs last, after the engines are stopped and unmounted.
+          globalSetup: ['test/harness/temp-root.ts', 'test/harness/global-setup.ts'],
           // The engines are shared; files in turn keep `docker system df` comparisons exact.
           fileParallelism: false,
           testTimeout: 120_000,

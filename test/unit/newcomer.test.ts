@@ -2,7 +2,7 @@
  * What a new user meets first, one layer at a time: the default data dir, config checks, the
  * errors' wording and exit codes, "did you mean", help for --no- flags, and retention flags.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -126,5 +126,46 @@ describe('input errors use the words typed', () => {
     expect(thrown(() => parseInput(cleanup, { imagesOlderThan: 'soon' }, 'cli')).message).toMatch(/^cleanup: --images-older-than is invalid/);
     expect(thrown(() => parseInput(cleanup, { imagesOlderThan: 'soon' }, 'mcp')).message).toMatch(/^cleanup: imagesOlderThan is invalid/);
     expect(thrown(() => parseInput(requireOp('create'), { name: 'a/b' }, 'slack')).message).toMatch(/^create: <name> is invalid/);
+  });
+});
+
+describe('tests clean up after themselves', () => {
+  it('every temp dir of the run is under one root in $TMPDIR, removed when the run ends', async () => {
+    const root = process.env.STORAGE_OPS_TEST_TMP_ROOT;
+    expect(root).toMatch(/\/so-run-[^/]+$/);
+    expect(tmpdir()).toBe(root);
+    expect(scratch.startsWith(`${root}/`)).toBe(true);
+    // The setup itself: a second user shares the root; the last one out removes it.
+    const { default: setup } = await import('../harness/temp-root.js');
+    const saved = { root: process.env.STORAGE_OPS_TEST_TMP_ROOT, tmp: process.env.TMPDIR };
+    delete process.env.STORAGE_OPS_TEST_TMP_ROOT;
+    process.env.TMPDIR = scratch;
+    try {
+      const first = setup();
+      const own = process.env.STORAGE_OPS_TEST_TMP_ROOT as string;
+      expect(own.startsWith(`${scratch}/so-run-`)).toBe(true);
+      const second = setup();
+      writeFileSync(join(own, 'leftover'), 'x');
+      second();
+      expect(existsSync(own)).toBe(true);
+      first();
+      expect(existsSync(own)).toBe(false);
+    } finally {
+      process.env.STORAGE_OPS_TEST_TMP_ROOT = saved.root;
+      process.env.TMPDIR = saved.tmp;
+    }
+  });
+
+  it('no test or harness file writes to a fixed /tmp path', () => {
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (name.endsWith('.ts') && /mkdtempSync\(\s*['`]\/tmp/.test(readFileSync(path, 'utf8'))) offenders.push(path);
+      }
+    };
+    walk(new URL('..', import.meta.url).pathname);
+    expect(offenders).toEqual([]);
   });
 });

@@ -1,0 +1,194 @@
+/**
+ * What a new user hits on day one, through the built CLI against a real engine: where state
+ * lives, errors that say what to try (bad data dirs, a read-only one, an engine that resets the
+ * connection, a port in use), exit codes and JSON errors, --version, "did you mean", honest help,
+ * and the retention flags meaning what they say.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CLI_MAIN, cli, docker } from '../harness/docker-cli.js';
+import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
+import { requestOp } from '../../src/core/approvals.js';
+import { volumeRemove } from '../../src/ops/volumes/volume-remove.js';
+
+describeDocker('a new user', () => {
+  let engine: TestEngine;
+  let scratch: string;
+  let env: NodeJS.ProcessEnv;
+  const vol = uniqueName('newcomer');
+
+  beforeAll(async () => {
+    engine = engineByDriver('overlay2');
+    scratch = mkdtempSync(join(tmpdir(), 'so-newcomer-'));
+    env = cliEnv(engine, join(scratch, 'data'));
+    await docker(engine, 'volume', 'create', vol);
+    await docker(engine, 'run', '--rm', '-v', `${vol}:/v`, HELPER_TAG, 'sh', '-c', 'echo hello > /v/a');
+  });
+
+  afterAll(async () => {
+    if (engine) await docker(engine, 'volume', 'rm', '-f', vol).catch(() => undefined);
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const jsonError = (stderr: string): { code: string; message: string; hint: string | null; exitCode: number } => (JSON.parse(stderr) as { error: { code: string; message: string; hint: string | null; exitCode: number } }).error;
+
+  it('finds its state in one per-user place, wherever the command runs', () => {
+    const xdg = join(scratch, 'xdg');
+    const base = { ...env, STORAGE_OPS_DATA_DIR: '', XDG_STATE_HOME: xdg };
+    delete base.STORAGE_OPS_DATA_DIR;
+    const a = join(scratch, 'cwd-a');
+    const b = join(scratch, 'cwd-b');
+    mkdirSync(a);
+    mkdirSync(b);
+    const fromA = spawnSync(process.execPath, [CLI_MAIN, 'backup', vol, '--no-prune', '--json'], { env: base, cwd: a, encoding: 'utf8' });
+    expect(fromA.stderr).toBe('');
+    expect(fromA.status).toBe(0);
+    const fromB = spawnSync(process.execPath, [CLI_MAIN, 'backups', vol, '--json'], { env: base, cwd: b, encoding: 'utf8' });
+    expect(fromB.status).toBe(0);
+    expect((JSON.parse(fromB.stdout) as { backups: unknown[] }).backups).toHaveLength(1);
+    expect(existsSync(join(xdg, 'storage-ops', 'state.json'))).toBe(true);
+    expect(existsSync(join(a, 'data')) || existsSync(join(b, 'data'))).toBe(false);
+    // Without XDG_STATE_HOME: ~/.local/state/storage-ops.
+    const home = join(scratch, 'home');
+    const noXdg = { ...base, HOME: home };
+    delete noXdg.XDG_STATE_HOME;
+    expect(spawnSync(process.execPath, [CLI_MAIN, 'volumes'], { env: noXdg, cwd: a, encoding: 'utf8' }).status).toBe(0);
+    expect(existsSync(join(home, '.local', 'state', 'storage-ops'))).toBe(true);
+  });
+
+  it('a data dir that is a file, or cannot be created, says so and exits 2', () => {
+    const file = join(scratch, 'not-a-dir');
+    writeFileSync(file, 'x');
+    const r = cli(['volumes'], { ...env, STORAGE_OPS_DATA_DIR: file });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: data directory ${file} is a file, not a directory. Set STORAGE_OPS_DATA_DIR (or dataDir in the config) to a directory this user can write, or fix the permissions of this one\n`);
+    const under = cli(['volumes', '--json'], { ...env, STORAGE_OPS_DATA_DIR: join(file, 'sub') });
+    expect(under.code).toBe(2);
+    expect(jsonError(under.stderr)).toMatchObject({ code: 'config', exitCode: 2, message: expect.stringMatching(/ENOTDIR/) });
+  });
+
+  it('a read-only data dir still answers reads; a write says why it cannot', () => {
+    const dir = join(scratch, 'ro');
+    mkdirSync(dir);
+    expect(cli(['volumes'], { ...env, STORAGE_OPS_DATA_DIR: dir }).code).toBe(0);
+    // Root ignores permission bits: a read-only bind mount is what a read-only volume looks like.
+    expect(spawnSync('mount', ['--bind', dir, dir]).status).toBe(0);
+    try {
+      expect(spawnSync('mount', ['-o', 'remount,ro,bind', dir]).status).toBe(0);
+      const read = cli(['volumes'], { ...env, STORAGE_OPS_DATA_DIR: dir });
+      expect(read.stderr).toBe('');
+      expect(read.code).toBe(0);
+      expect(read.stdout).toContain(vol);
+      const write = cli(['create', uniqueName('ro')], { ...env, STORAGE_OPS_DATA_DIR: dir });
+      expect(write.code).toBe(1);
+      expect(write.stderr).toMatch(new RegExp(`^error: cannot write ${dir}/\\S+ in the data directory ${dir}: it is on a read-only file system \\(EROFS\\)\\. Set STORAGE_OPS_DATA_DIR`));
+    } finally {
+      spawnSync('umount', [dir]);
+    }
+  });
+
+  it('an engine that resets the connection is named with the real cause', async () => {
+    const server: Server = createServer((s) => s.resetAndDestroy());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const r = cli(['volumes'], { ...env, DOCKER_HOST: `tcp://127.0.0.1:${port}`, STORAGE_OPS_INSECURE_TCP: '1' });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^error: engine "local" \\(tcp://127\\.0\\.0\\.1:${port}\\) is unreachable: ECONNRESET\\. Check that dockerd runs`));
+    } finally {
+      server.close();
+    }
+  });
+
+  it('serve on a port in use says so and what to try', async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const child = spawn(process.execPath, [CLI_MAIN, 'serve'], { env: { ...env, STORAGE_OPS_HTTP_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let log = '';
+      child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+      const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+      expect(code).toBe(1);
+      expect(log).toContain(`error: cannot listen on 127.0.0.1:${port}: the port is already in use (another storage-ops serve, or another program). Stop what holds it`);
+      expect(log).not.toMatch(/EADDRINUSE/);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('exit codes and JSON errors as the README says; --version', () => {
+    const version = cli(['--version'], env);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toBe(`storage-ops ${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
+    const host = cli(['volumes', '--host', 'nope', '--json'], env);
+    expect(host.code).toBe(2);
+    expect(host.stdout).toBe('');
+    expect(jsonError(host.stderr)).toEqual({ code: 'invalid_input', message: 'unknown host "nope"', hint: 'Known hosts: local; `storage-ops hosts` shows them', exitCode: 2 });
+    const cfg = join(scratch, 'http.json');
+    writeFileSync(cfg, JSON.stringify({ hosts: [{ name: 'h', url: 'http://127.0.0.1:2375' }] }));
+    const bad = cli(['volumes', '--json'], { ...env, STORAGE_OPS_CONFIG: cfg });
+    expect(bad.code).toBe(2);
+    expect(jsonError(bad.stderr)).toMatchObject({ code: 'config', message: expect.stringMatching(/key "hosts\[0\]\.url" is invalid: .*http:\/\/ and https:\/\/ are not engine URLs/) });
+  });
+
+  it('did you mean, for a verb and for a flag; help tells the truth about --no- flags', () => {
+    const verb = cli(['bakcup', vol], env);
+    expect(verb.code).toBe(2);
+    expect(verb.stderr).toMatch(/^error: unknown command "bakcup" \(did you mean "backup"\?\)/);
+    const flag = cli(['volumes', '--lable', 'a=b'], env);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/^error: volumes: unknown option --lable \(did you mean --label\?\) \(options: .*--no-sizes/);
+    expect(flag.stderr).not.toMatch(/--sizes\b/);
+    const help = cli(['help', 'volumes'], env);
+    expect(help.stdout).toMatch(/--no-sizes\s+turn off: compute sizes/);
+  });
+
+  it('report refuses a warning threshold at or above the critical one', () => {
+    const r = cli(['report', '--warn-percent', '95', '--critical-percent', '90'], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: report: --warn-percent 95 must be below --critical-percent 90/);
+    const cfgOnly = cli(['report', '--warn-percent', '92'], env);
+    expect(cfgOnly.code).toBe(2);
+    expect(cfgOnly.stderr).toMatch(/--warn-percent 92 must be below the configured critical threshold \(thresholds\.criticalPercent, 90\)/);
+  });
+
+  it('audit --op with an unknown op says so instead of "empty"; approval notes show in the text', async () => {
+    const nosuch = cli(['audit', '--op', 'nosuch'], env);
+    expect(nosuch.code).toBe(2);
+    expect(nosuch.stderr).toMatch(/^error: audit: --op nosuch is not an operation/);
+    expect(cli(['audit', '--op', 'backup'], env).stderr).toMatch(/did you mean --op volume_backup\?/);
+
+    // alice (an operator) asks; the local admin approves with a note.
+    const access = { access: { operators: ['cli:alice'] } };
+    const deps = await makeDeps([engine], access);
+    const cfg = join(deps.dataDir, 'config.json');
+    writeFileSync(cfg, JSON.stringify({ hosts: [{ name: engine.name, url: engine.url }], helperImage: HELPER_TAG, ...access }));
+    const target = uniqueName('note');
+    await docker(engine, 'volume', 'create', target);
+    const rec = await requestOp(deps, volumeRemove, { names: [target] }, { actor: { id: 'cli:alice', source: 'cli' } });
+    const approveEnv = { ...cliEnv(engine, deps.dataDir), STORAGE_OPS_CONFIG: cfg };
+    const approved = cli(['approve', rec.id, '--note', 'checked with the app team'], approveEnv);
+    expect(approved.code).toBe(0);
+    const text = cli(['audit', '--approval', rec.id], approveEnv);
+    expect(text.stdout).toMatch(/decided\s+ok\s+note: checked with the app team/);
+    rmSync(deps.dataDir, { recursive: true, force: true });
+  });
+
+  it('prune-backups: --keep-last 1 keeps exactly the newest; --days 0 is no age rule; --dry-run says it was one', () => {
+    const own = { ...env, STORAGE_OPS_DATA_DIR: join(scratch, 'prune') };
+    for (let i = 0; i < 3; i++) expect(cli(['backup', vol, '--no-prune'], own).code).toBe(0);
+    const dry = cli(['prune-backups', vol, '--days', '0', '--dry-run'], own);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/Dry run: nothing was changed\. To do this, run it again without --dry-run and with --yes\.\n$/);
+    expect(dry.stdout).not.toMatch(/Run it again with --yes/);
+    const done = cli(['prune-backups', vol, '--keep-last', '1', '--yes', '--json'], own);
+    expect(done.code).toBe(0);
+    expect((JSON.parse(done.stdout) as { removed: unknown[] }).removed).toHaveLength(2);
+    expect((JSON.parse(cli(['backups', vol, '--json'], own).stdout) as { backups: unknown[] }).backups).toHaveLength(1);
+  });
+});
