@@ -10,6 +10,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { ElicitRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { createMcpServer } from '../../src/mcp/create-server.js';
+import { portableSchema } from '../../src/mcp/tools/tool-catalog.js';
 import { catalog } from '../../src/ops/catalog.js';
 import type { Deps } from '../../src/core/ports.js';
 import { fakeContainer, fakeDeps, FakeEngine, fakeVolume } from './fakes.js';
@@ -49,7 +50,7 @@ describe('MCP tool list', () => {
     for (const op of catalog) {
       const tool = tools.find((t) => t.name === op.name);
       if (!tool) throw new Error(`no tool ${op.name}`);
-      const { $schema: _d, ...input } = z.toJSONSchema(op.input, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+      const { $schema: _d, ...input } = portableSchema(z.toJSONSchema(op.input, { io: 'input', target: 'draft-2020-12' })) as Record<string, unknown>;
       expect(tool.inputSchema, op.name).toEqual(input);
       expect(tool.outputSchema?.type, op.name).toBe('object');
       expect(tool.title, op.name).toBeTruthy();
@@ -65,10 +66,17 @@ describe('MCP tool list', () => {
         expect(tool.description).toMatch(/never acts on your word alone/);
         expect(Object.keys(tool.outputSchema?.properties ?? {})).toEqual(['outcome', 'message', 'approval', 'job', 'result']);
       } else if (!op.long) {
-        const { $schema: _o, ...output } = z.toJSONSchema(op.output, { io: 'output', target: 'draft-2020-12' }) as Record<string, unknown>;
+        const { $schema: _o, ...output } = portableSchema(z.toJSONSchema(op.output, { io: 'output', target: 'draft-2020-12' })) as Record<string, unknown>;
         expect(tool.outputSchema, op.name).toEqual(output);
       }
     }
+  });
+
+  it('writes nullable types as anyOf branches of one type each, meaning the same', () => {
+    const schema = z.toJSONSchema(z.object({ a: z.string().min(2).nullable().describe('A') }));
+    expect(portableSchema(schema)).toMatchObject({ properties: { a: { description: 'A', anyOf: [{ type: 'string', minLength: 2 }, { type: 'null' }] } } });
+    const types = JSON.stringify(catalog.map((op) => portableSchema(z.toJSONSchema(op.output, { io: 'output' }))));
+    expect(types).not.toMatch(/"type":\[/);
   });
 
   it('writes CLI flags in descriptions as the field names a model passes', async () => {
@@ -223,7 +231,7 @@ describe('MCP destructive tools', () => {
     const engine = withVolumes('old_data');
     const { client } = await connect({ engine, identity: 'mcp:boss', config: { access: { ...ACCESS, twoPersonRule: { mcp: false } } }, elicit: () => ({ action: 'decline' }) });
     const r = await call(client, 'volume_remove', { names: ['old_data'] });
-    expect((r.structuredContent as { outcome: string }).outcome).toBe('withdrawn');
+    expect(r.structuredContent).toMatchObject({ outcome: 'withdrawn', approval: { status: 'withdrawn', decidedBy: 'mcp:boss' } });
     expect(engine.volumes.map((v) => v.name)).toEqual(['old_data']);
   });
 });

@@ -14,6 +14,8 @@ import { redactText } from '../../core/redact.js';
 import { backupList } from '../../ops/backups/backup-list.js';
 import { diskReport } from '../../ops/system/disk-report.js';
 import { volumeInspect } from '../../ops/volumes/volume-inspect.js';
+import { jobShow } from '../../ops/governance/job-show.js';
+import { listJobs } from '../../core/jobs.js';
 import { opText } from '../tools/readable-text.js';
 import {
   BACKUP_CATALOG_URI,
@@ -21,6 +23,8 @@ import {
   backupUri,
   DISK_REPORT_TEMPLATE,
   diskReportUri,
+  JOB_TEMPLATE,
+  jobUri,
   templateValue,
   VOLUME_TEMPLATE,
 } from './resource-uris.js';
@@ -105,6 +109,20 @@ export function registerResources(server: McpServer, deps: Deps, actor: Actor): 
     async (uri, vars) => {
       const output = await readOp(deps, actor, volumeInspect, { host: templateValue(vars.host), name: templateValue(vars.name) });
       return contents(uri.href, output, opText(volumeInspect, output));
+    },
+  );
+
+  server.registerResource(
+    'job',
+    new ResourceTemplate(JOB_TEMPLATE, {
+      list: async () => ({
+        resources: (await listJobs(deps, { limit: 20 })).map((j) => ({ uri: jobUri(j.id), name: `job ${j.id}`, title: `${j.verb} on ${j.host ?? '-'}: ${j.status}`, mimeType: 'application/json' })),
+      }),
+    }),
+    { title: 'Job', description: `${jobShow.summary}. Long operations (backups, restores, verification, benchmarks, approved clean-ups) run as jobs.`, mimeType: 'application/json' },
+    async (uri, vars) => {
+      const output = await readOp(deps, actor, jobShow, { id: templateValue(vars.id) });
+      return contents(uri.href, output, opText(jobShow, output));
     },
   );
 }

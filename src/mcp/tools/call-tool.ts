@@ -4,12 +4,10 @@
  * reads and writes run at once, long ops as jobs, destructive ops as approval requests. Roles,
  * approvals and audit are the kernel's; annotations are only hints, nothing here trusts them.
  */
-import { ErrorCode, McpError, type CallToolResult, type ServerNotification, type ServerRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { submitOp } from '../../core/approvals.js';
 import { OpsError } from '../../core/errors.js';
-import type { Actor, Op, Progress } from '../../core/op.js';
+import type { Op } from '../../core/op.js';
 import type { Deps } from '../../core/ports.js';
 import { hostOf } from '../../core/run-op.js';
 import { runDestructive } from './destructive-call.js';
@@ -17,27 +15,12 @@ import { runLong } from './long-call.js';
 import { opText } from './readable-text.js';
 import { errorResult, inputErrorResult, successResult } from './tool-results.js';
 import { wrapsPlainOutput } from './tool-envelopes.js';
-import { progressRelay } from './progress-relay.js';
+import { progressFor, type ToolCallContext, type ToolExtra } from './tool-context.js';
 
-export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
-
-export interface ToolCallContext {
-  deps: Deps;
-  actor: Actor;
-  readOnly: boolean;
-  /** The low-level server, to ask the user (elicitation) during a call. */
-  server: Server;
-}
+export type { ToolCallContext, ToolExtra } from './tool-context.js';
 
 export function findTool(deps: Deps, name: string): Op | undefined {
   return deps.ops.all().find((op) => op.name === name);
-}
-
-/** The progress callback for this request: notifications when the client sent a token, else nothing. */
-export function progressFor(ctx: ToolCallContext, extra: ToolExtra): ((p: Progress) => void) | undefined {
-  const token = extra._meta?.progressToken;
-  if (token === undefined) return undefined;
-  return progressRelay(token, (n) => extra.sendNotification(n), (err) => ctx.deps.log.debug('mcp progress notification failed', { error: String(err) }));
 }
 
 export async function callTool(ctx: ToolCallContext, name: string, args: Record<string, unknown> | undefined, extra: ToolExtra): Promise<CallToolResult> {
@@ -59,7 +42,7 @@ export async function callTool(ctx: ToolCallContext, name: string, args: Record<
     if (op.long) return await runLong(ctx, op, input, extra);
     const onProgress = progressFor(ctx, extra);
     const done = await submitOp(ctx.deps, op, input, { actor: ctx.actor, signal: extra.signal, ...(onProgress ? { onProgress } : {}) });
-    if (done.kind !== 'done') throw new OpsError('internal', `${op.name} is not destructive, yet the kernel made it a request`);
+    if (done.kind !== 'done') throw new OpsError('internal', `${op.name} is neither destructive nor long, yet the kernel did not run it at once`);
     const structured = wrapsPlainOutput(op) ? { result: done.output } : (done.output as Record<string, unknown>);
     return successResult(op, opText(op, done.output), structured, defaultHost);
   } catch (err) {

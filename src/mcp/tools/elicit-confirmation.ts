@@ -5,7 +5,7 @@
  */
 import type { ApprovalRecord } from '../../core/approval-record.js';
 import { approvalText } from './readable-text.js';
-import type { ToolCallContext, ToolExtra } from './call-tool.js';
+import type { ToolCallContext, ToolExtra } from './tool-context.js';
 
 export type Confirmation = 'confirmed' | 'declined' | 'no_answer' | 'unsupported';
 

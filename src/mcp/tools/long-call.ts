@@ -1,13 +1,39 @@
 /**
- * A long op's tool call. Without a progress token it starts the job and returns at once with the
- * job id; with one it streams progress while the job runs and returns the result, and a
- * cancelled request cancels the job.
+ * A long op's tool call (backup, verify, bench, an approved restore or clean-up). Without a
+ * progress token it starts the job and returns at once with the job id; with one it follows the
+ * job, relaying its progress as notifications/progress, and returns the result. When the client
+ * cancels the request (notifications/cancelled), the job is cancelled through the kernel and
+ * cleans up after itself; the SDK sends no response for a cancelled request.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { followJob, submitOp } from '../../core/approvals.js';
 import { OpsError } from '../../core/errors.js';
+import type { JobRecord } from '../../core/job-record.js';
 import type { Op } from '../../core/op.js';
-import type { ToolCallContext, ToolExtra } from './call-tool.js';
+import { progressFor, type ToolCallContext, type ToolExtra } from './tool-context.js';
+import { jobText, opText } from './readable-text.js';
+import { jobBrief } from './tool-envelopes.js';
+import { errorResult, successResult } from './tool-results.js';
 
-export async function runLong(_ctx: ToolCallContext, op: Op, _input: Record<string, unknown>, _extra: ToolExtra): Promise<CallToolResult> {
-  throw new OpsError('unavailable', `${op.name} runs as a job, and jobs are not available in this build`);
+/** Follows the job when the client asked for progress; otherwise returns it as it is now. */
+export async function followIfAsked(ctx: ToolCallContext, job: JobRecord, extra: ToolExtra): Promise<JobRecord> {
+  const onProgress = progressFor(ctx, extra);
+  if (!onProgress) return job;
+  return followJob(ctx.deps, job, { actor: ctx.actor, onProgress, signal: extra.signal });
+}
+
+/** The job's outcome as a tool result: running (with its id), succeeded (with the output), or an error. */
+export function jobResult(op: Op, job: JobRecord): CallToolResult {
+  if (job.status === 'queued' || job.status === 'running') {
+    return successResult(op, `${jobText(job)}\n\nIt runs in the background: follow it with the job tools or storage://jobs/${job.id}.`, { job: jobBrief(job), result: null }, job.host);
+  }
+  if (job.status === 'succeeded') return successResult(op, opText(op, job.result), { job: jobBrief(job), result: job.result }, job.host);
+  const e = job.error ?? { code: 'internal', message: `the job ended ${job.status}` };
+  return errorResult(new OpsError(e.code === 'cancelled' ? 'cancelled' : 'internal', `job ${job.id} (${op.name}) ended ${job.status}: ${e.message}`, e.hint ? { hint: e.hint } : {}));
+}
+
+export async function runLong(ctx: ToolCallContext, op: Op, input: Record<string, unknown>, extra: ToolExtra): Promise<CallToolResult> {
+  const submitted = await submitOp(ctx.deps, op, input, { actor: ctx.actor });
+  if (submitted.kind !== 'job') throw new OpsError('internal', `${op.name} is a long op, yet the kernel did not start a job for it`);
+  return jobResult(op, await followIfAsked(ctx, submitted.job, extra));
 }

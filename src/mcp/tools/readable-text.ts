@@ -6,6 +6,7 @@ import type { ApprovalRecord } from '../../core/approval-record.js';
 import type { JobRecord } from '../../core/job-record.js';
 import type { Op } from '../../core/op.js';
 import { renderApproval } from '../../ops/governance/approval-shared.js';
+import { renderJob } from '../../ops/governance/job-shared.js';
 
 export function opText(op: Op, output: unknown): string {
   return op.render(output);
@@ -16,10 +17,5 @@ export function approvalText(record: ApprovalRecord): string {
 }
 
 export function jobText(job: JobRecord): string {
-  const p = job.progress;
-  const progress = p ? ` — ${p.phase}${p.total ? ` ${Math.floor(((p.done ?? 0) / p.total) * 100)}%` : ''}` : '';
-  const lines = [`Job ${job.id}: ${job.verb} on ${job.host ?? '-'} — ${job.status}${progress}`];
-  if (job.summary) lines.push(job.summary);
-  if (job.error) lines.push(`error: ${job.error.message}${job.error.hint ? `. ${job.error.hint}` : ''}`);
-  return lines.join('\n');
+  return renderJob(job);
 }

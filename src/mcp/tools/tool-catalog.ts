@@ -16,9 +16,36 @@ export interface ToolListOptions {
   readOnly: boolean;
 }
 
+/**
+ * zod writes a nullable string as `type: ["string", "null"]`; clients that map tool schemas onto
+ * a single-type dialect (OpenAPI-style function declarations) reject that, while `anyOf` with one
+ * type per branch means the same and passes everywhere (the MCP Inspector's --strict asks for it).
+ */
+export function portableSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(portableSchema);
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'properties' || k === '$defs' || k === 'definitions' ? mapValues(v) : portableSchema(v);
+  if (Array.isArray(out.type) && out.type.length > 1) {
+    const { type, description, default: dflt, title, ...constraints } = out;
+    return {
+      ...(title !== undefined ? { title } : {}),
+      ...(description !== undefined ? { description } : {}),
+      ...(dflt !== undefined ? { default: dflt } : {}),
+      anyOf: (type as string[]).map((t) => (t === 'null' ? { type: 'null' } : { type: t, ...constraints })),
+    };
+  }
+  return out;
+}
+
+function mapValues(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, portableSchema(x)]));
+}
+
 /** MCP requires object schemas at the root; the `$schema` key is left out (2020-12 is the default dialect). */
-function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Tool['inputSchema'] {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): Tool['inputSchema'] {
+  const { $schema: _dialect, ...rest } = portableSchema(z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' })) as Record<string, unknown>;
   if (rest.type !== 'object') throw new Error(`tool schemas must be objects; got ${String(rest.type)}`);
   return rest as Tool['inputSchema'];
 }

@@ -19,10 +19,10 @@ export function jobBrief(job: JobRecord): JobBrief {
 }
 
 export const DestructiveOutcomeSchema = z
-  .enum(['awaiting_approval', 'executed', 'running', 'withdrawn'])
+  .enum(['awaiting_approval', 'executed', 'running', 'failed', 'withdrawn'])
   .describe(
     'awaiting_approval: a human admin must approve the request (Slack or CLI); executed: it ran and `result` holds the output; ' +
-      'running: it runs as the job in `job`; withdrawn: the user declined, nothing was changed',
+      'running: it runs as the job in `job`; failed: it was approved but the execution failed (see `job` and `approval`); withdrawn: the user declined, nothing was changed',
   );
 
 const envelopes = new WeakMap<Op, z.ZodObject>();

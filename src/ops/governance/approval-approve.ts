@@ -11,7 +11,7 @@ export const approvalApprove = defineOp({
   name: 'approval_approve',
   verb: 'approve',
   summary: 'Approve a pending request and run exactly what its preview showed',
-  description: 'Needs the admin role; under the two-person rule the requester cannot approve their own request. A second approval is a no-op that says who decided.',
+  description: 'Needs the admin role; under the two-person rule the requester cannot approve their own request. A second approval is a no-op that says who decided. AI assistants (MCP clients) may request destructive operations but never approve them: a person decides, in Slack or at the CLI.',
   effect: 'write',
   requiredRole: 'admin',
   input: z.strictObject({

@@ -11,6 +11,7 @@ export const approvalDeny = defineOp({
   name: 'approval_deny',
   verb: 'deny',
   summary: 'Deny a pending request; nothing is changed',
+  description: 'Needs the admin role. AI assistants (MCP clients) cannot deny requests (they withdraw their own instead): a person decides, in Slack or at the CLI.',
   effect: 'write',
   requiredRole: 'admin',
   input: z.strictObject({
