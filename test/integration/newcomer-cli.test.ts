@@ -38,8 +38,8 @@ describeDocker('a new user', () => {
 
   it('finds its state in one per-user place, wherever the command runs', () => {
     const xdg = join(scratch, 'xdg');
-    const base = { ...env, STORAGE_OPS_DATA_DIR: '', XDG_STATE_HOME: xdg };
-    delete base.STORAGE_OPS_DATA_DIR;
+    const { STORAGE_OPS_DATA_DIR: _unused, ...rest } = env;
+    const base: NodeJS.ProcessEnv = { ...rest, XDG_STATE_HOME: xdg };
     const a = join(scratch, 'cwd-a');
     const b = join(scratch, 'cwd-b');
     mkdirSync(a);
@@ -54,8 +54,8 @@ describeDocker('a new user', () => {
     expect(existsSync(join(a, 'data')) || existsSync(join(b, 'data'))).toBe(false);
     // Without XDG_STATE_HOME: ~/.local/state/storage-ops.
     const home = join(scratch, 'home');
-    const noXdg = { ...base, HOME: home };
-    delete noXdg.XDG_STATE_HOME;
+    const { XDG_STATE_HOME: _x, ...withoutXdg } = base;
+    const noXdg: NodeJS.ProcessEnv = { ...withoutXdg, HOME: home };
     expect(spawnSync(process.execPath, [CLI_MAIN, 'volumes'], { env: noXdg, cwd: a, encoding: 'utf8' }).status).toBe(0);
     expect(existsSync(join(home, '.local', 'state', 'storage-ops'))).toBe(true);
   });

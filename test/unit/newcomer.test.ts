@@ -142,7 +142,7 @@ describe('tests clean up after themselves', () => {
     process.env.TMPDIR = scratch;
     try {
       const first = setup();
-      const own = process.env.STORAGE_OPS_TEST_TMP_ROOT as string;
+      const own = process.env.STORAGE_OPS_TEST_TMP_ROOT ?? '';
       expect(own.startsWith(`${scratch}/so-run-`)).toBe(true);
       const second = setup();
       writeFileSync(join(own, 'leftover'), 'x');
@@ -151,8 +151,8 @@ describe('tests clean up after themselves', () => {
       first();
       expect(existsSync(own)).toBe(false);
     } finally {
-      process.env.STORAGE_OPS_TEST_TMP_ROOT = saved.root;
-      process.env.TMPDIR = saved.tmp;
+      process.env.STORAGE_OPS_TEST_TMP_ROOT = saved.root ?? '';
+      process.env.TMPDIR = saved.tmp ?? '';
     }
   });
 
