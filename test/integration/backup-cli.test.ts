@@ -102,7 +102,7 @@ describeDocker('backup commands in the CLI', () => {
       [['backup', vol, '--host', 'nope'], 2, /^error: unknown host "nope"/],
       [['backup', '../etc'], 2, /^error: backup: <volumes> \(item 1\) is invalid/],
       [['backup', vol, '--compression', 'lz4'], 2, /^error: backup: --compression is invalid/],
-      [['backup', vol, '--encrypt'], 1, /^error: cannot encrypt the backup of .*: no recipients are configured/],
+      [['backup', vol, '--encrypt'], 2, /^error: cannot encrypt the backup of .*: no recipients are configured/],
       [['restore', `${vol}_20000101_000000`, copy, '--host', 'nope', '--yes'], 1, /^error: no backup/],
     ];
     expectOneLineErrors(cases, env, (what, actual) => expect(actual, what));

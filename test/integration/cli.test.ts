@@ -93,7 +93,7 @@ describeDocker('storage-ops CLI', () => {
     const data = mkdtempSync(join(tmpdir(), 'so-cli-state-'));
     writeFileSync(join(data, 'state.json'), '{ not json');
     const s = cli(['volumes'], { ...env, STORAGE_OPS_DATA_DIR: data });
-    expect(s.code).toBe(1);
+    expect(s.code).toBe(2);
     expect(s.stderr).toContain(`state file ${join(data, 'state.json')} is corrupt`);
   });
 
