@@ -13,7 +13,7 @@ import { OpsError, toOpsError } from '../core/errors.js';
 import type { Progress } from '../core/op.js';
 import type { ContainerSummary, Deps, EnginePort, VolumeDetail } from '../core/ports.js';
 import { MANIFEST_FORMAT, type BackupManifest } from '../state/backup-record.js';
-import { AgeEncryptStream } from './age.js';
+import { AgeEncryptStream, requireAge } from './age.js';
 import { AtomicFileWriter, fsyncDir, NameTakenError } from './atomic-file.js';
 import { addBackup, listBackups } from './catalog.js';
 import { compressStream, archiveExtension, requireCompressor, type Compression } from './compression.js';
@@ -249,6 +249,7 @@ export async function backupVolume(deps: Deps, engine: EnginePort, opts: BackupO
       hint: 'Add age public keys (age1..., from `age-keygen -y key.txt`) to backup.recipients',
     });
   }
+  if (opts.encrypt) requireAge(`encrypting the backup of ${opts.volume}`);
   if (opts.inRestore) {
     const { record, path } = await writeArchive(deps, engine, volume, opts, { stopped: () => [], hooks: [] });
     return { record, path, stoppedContainers: [], stopReason: null, hooks: [], warnings: [] };

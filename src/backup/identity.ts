@@ -1,14 +1,15 @@
 /**
  * The age identity used to read encrypted backups (verify, restore): the file named by
  * backup.identityFile or STORAGE_OPS_AGE_IDENTITY_FILE. Backing up needs no identity, only the
- * public recipients. The key material is registered as a secret the moment it is read, so it
- * is masked in every log line, error and audit entry, and never appears in messages here.
+ * public recipients. The file is read here only to check it is readable and to register its key
+ * material as a secret the moment it is seen, so it is masked in every log line, error and audit
+ * entry; the age program reads it itself (`age -d -i FILE`), so the key is never in an argument.
  */
 import { readFile } from 'node:fs/promises';
 import { OpsError } from '../core/errors.js';
 import type { Deps } from '../core/ports.js';
 import { registerSecret } from '../core/redact.js';
-import { parseIdentities, type AgeIdentity } from './age.js';
+import { identitiesOf, type AgeIdentity } from './age.js';
 
 /** The configured identities, or null when none is configured. */
 export async function loadIdentities(deps: Pick<Deps, 'config'>): Promise<AgeIdentity[] | null> {
@@ -29,7 +30,7 @@ export async function loadIdentities(deps: Pick<Deps, 'config'>): Promise<AgeIde
       registerSecret(l.toLowerCase());
     }
   }
-  return parseIdentities(text, path);
+  return identitiesOf(path);
 }
 
 export function identityMissing(id: string, what: string): OpsError {

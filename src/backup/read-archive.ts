@@ -11,7 +11,7 @@ import { Transform, Writable, type Duplex, type TransformCallback } from 'node:s
 import { OpsError } from '../core/errors.js';
 import type { Progress } from '../core/op.js';
 import type { BackupManifest } from '../state/backup-record.js';
-import { AgeDecryptStream, type AgeIdentity } from './age.js';
+import { AgeDecryptStream, requireAge, type AgeIdentity } from './age.js';
 import { decompressStream, requireCompressor } from './compression.js';
 import { ProgressMeter } from './progress.js';
 import { errnoText, isAbort, runStages, StageError, type Stage } from './stages.js';
@@ -84,6 +84,7 @@ export function archiveStages(
 ): { stages: Stage[]; hash: HashTap; scan: TarScanStream } {
   requireCompressor(m.archive.compression);
   if (m.archive.encryption && !identities) throw new OpsError('config', `backup ${m.id} is encrypted and no identity is configured`);
+  if (m.archive.encryption) requireAge(`reading the encrypted backup ${m.id}`);
   const hash = new HashTap();
   const scan = new TarScanStream();
   const stages: Stage[] = [

@@ -6,6 +6,7 @@
  */
 import type { RespondFn } from '@slack/bolt';
 import { toOpsError } from '../core/errors.js';
+import { redactText } from '../core/redact.js';
 import type { View } from '../core/view.js';
 import { chartPng } from './blocks/chart-png.js';
 import { codeBlock, esc } from './blocks/mrkdwn.js';
@@ -84,11 +85,13 @@ export async function uploadAttachments(rt: BotRuntime, ref: MessageRef, rendere
 
 /** An error as a Slack reply: what failed, why, what to try; escaped. */
 export function errorText(err: unknown): string {
-  return `:x: ${esc(forSlack(toOpsError(err).toLine()))}`;
+  return `:x: ${esc(forSlack(redactText(toOpsError(err).toLine())))}`;
 }
 
-export async function replyPrivately(target: Target, text: string, code?: string): Promise<void> {
+export async function replyPrivately(target: Target, raw: string, rawCode?: string): Promise<void> {
   if (!target.respond) return;
+  const text = redactText(raw);
+  const code = rawCode === undefined ? undefined : redactText(rawCode);
   const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }];
   if (code) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(code) } });
   await target.respond({ response_type: 'ephemeral', replace_original: false, text: text.slice(0, 3000), blocks });

@@ -51,15 +51,6 @@ function convertBits(data: ArrayLike<number>, from: number, to: number, pad: boo
   return out;
 }
 
-export function bech32Encode(hrp: string, bytes: Uint8Array): string {
-  const lower = hrp.toLowerCase();
-  const data = convertBits(bytes, 8, 5, true) as number[];
-  const values = [...hrpExpand(lower), ...data, 0, 0, 0, 0, 0, 0];
-  const mod = polymod(values) ^ 1;
-  const checksum = Array.from({ length: 6 }, (_, i) => (mod >>> (5 * (5 - i))) & 31);
-  return `${lower}1${[...data, ...checksum].map((d) => CHARSET[d]).join('')}`;
-}
-
 /** Decodes a bech32 string; null when malformed or the checksum fails. */
 export function bech32Decode(text: string): { hrp: string; bytes: Buffer } | null {
   if (text !== text.toLowerCase() && text !== text.toUpperCase()) return null;

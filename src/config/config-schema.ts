@@ -102,8 +102,11 @@ export const ConfigSchema = z
     helperImage: z.string().min(1).default('storage-ops:latest'),
     thresholds: ThresholdsSchema.default({ warnPercent: 80, criticalPercent: 90 }),
     audit: z
-      .strictObject({ maxEntries: z.number().int().min(100).default(20000) })
-      .default({ maxEntries: 20000 }),
+      .strictObject({
+        maxBytes: z.number().int().min(64 * 1024).default(16 * 1024 * 1024).describe('size at which the audit log starts a new file'),
+        maxFiles: z.number().int().min(2).max(10_000).default(16).describe('audit log files kept; the oldest goes when another starts'),
+      })
+      .default({ maxBytes: 16 * 1024 * 1024, maxFiles: 16 }),
     metrics: z
       .strictObject({
         cacheSeconds: z.number().int().min(0).max(3600).default(60).describe('how long one collection per host is reused by /metrics'),

@@ -1,6 +1,6 @@
 /**
- * Writing and reading the audit trail kept in the state store. Inputs are redacted before they
- * are stored; the log is capped at config.audit.maxEntries, oldest dropped first.
+ * Writing and reading the audit trail. Entries are redacted before they are stored, and go to
+ * the state's append-only audit log (rotated by size: config audit.maxBytes and audit.maxFiles).
  */
 import { randomUUID } from 'node:crypto';
 import { redactValue } from './redact.js';
@@ -15,10 +15,23 @@ export async function appendAudit(deps: Deps, entry: NewAuditEntry): Promise<Aud
     at: deps.now().toISOString(),
     ...redactValue(entry),
   };
-  const max = deps.config.audit.maxEntries;
-  await deps.state.update((data) => {
-    data.audit.push(full);
-    if (data.audit.length > max) data.audit.splice(0, data.audit.length - max);
-  });
+  await deps.state.appendAudit(full, deps.config.audit);
   return full;
+}
+
+/**
+ * The newest `limit` entries that pass `filter`, newest first, and whether older ones match too.
+ * Reads only as far back as it needs to.
+ */
+export async function readAudit(
+  deps: Pick<Deps, 'state'>,
+  opts: { limit: number; filter?: (e: AuditEntry) => boolean },
+): Promise<{ entries: AuditEntry[]; more: boolean }> {
+  const entries: AuditEntry[] = [];
+  for await (const e of deps.state.auditNewestFirst()) {
+    if (opts.filter && !opts.filter(e)) continue;
+    if (entries.length === opts.limit) return { entries, more: true };
+    entries.push(e);
+  }
+  return { entries, more: false };
 }

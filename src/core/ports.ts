@@ -232,13 +232,22 @@ export interface EngineDirectory {
   get(host?: string): EnginePort;
 }
 
-/** The persisted state (src/state implements it over lowdb): small collections, shared by processes. */
+/**
+ * The persisted state (src/state implements it over lowdb): small collections, shared by
+ * processes. The audit log is not here: it grows without bound, so it is an append-only file
+ * of its own (StatePort.appendAudit / auditNewestFirst).
+ */
 export interface StateData {
   version: 1;
-  audit: AuditEntry[];
   approvals?: ApprovalRecord[];
   /** Collections owned by later features; kept as they are found so no write drops them. */
   [collection: string]: unknown;
+}
+
+/** How big the audit log may grow: segments of about `maxBytes`, at most `maxFiles` of them. */
+export interface AuditLimits {
+  maxBytes: number;
+  maxFiles: number;
 }
 
 export interface StatePort {
@@ -246,6 +255,10 @@ export interface StatePort {
   read(): Promise<StateData>;
   /** Applies `change` to the latest state under the lock and persists it; returns what `change` returns. */
   update<T>(change: (data: StateData) => T): Promise<T>;
+  /** Appends one entry to the audit log, durably; safe across processes; the cost does not grow with the log. */
+  appendAudit(entry: AuditEntry, limits: AuditLimits): Promise<void>;
+  /** Audit entries newest first, read lazily: stop iterating once you have what you need. */
+  auditNewestFirst(): AsyncIterable<AuditEntry>;
 }
 
 /** The op catalog as the kernel sees it (src/ops/catalog.ts provides it), so core never imports ops. */

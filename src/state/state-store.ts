@@ -1,24 +1,29 @@
 /**
- * The process-safe state store over lowdb: one JSON file in the data dir holding the audit log
- * (and, as features arrive, approvals, the backup catalog and schedules). Every update takes a lock
- * file, re-reads the file, applies the change and writes it back, so the CLI and a running
- * `serve` can share one data dir without losing each other's writes.
+ * The process-safe state store over lowdb: one JSON file in the data dir holding small
+ * collections (approvals, the backup catalog, schedules, jobs). Every update takes a lock file,
+ * re-reads the file, applies the change and writes it back, so the CLI and a running `serve` can
+ * share one data dir without losing each other's writes. The audit log, which only grows, is an
+ * append-only JSON Lines file beside it (audit-log-file.ts); an older state.json's `audit` array
+ * is moved there at the first start.
  */
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { OpsError } from '../core/errors.js';
 import { DurableJsonFile } from './durable-json-file.js';
-import type { StateData, StatePort } from '../core/ports.js';
+import type { AuditEntry } from '../core/audit-entry.js';
+import type { AuditLimits, StateData, StatePort } from '../core/ports.js';
+import { AuditLogFile } from './audit-log-file.js';
 
 export type { StateData };
 
 export const STATE_FILE = 'state.json';
+export const AUDIT_DIR = 'audit';
 const LOCK_STALE_MS = 30_000;
 const LOCK_WAIT_MS = 15_000;
 
 function freshState(): StateData {
-  return { version: 1, audit: [] };
+  return { version: 1 };
 }
 
 export class StateStore implements StatePort {
@@ -26,17 +31,52 @@ export class StateStore implements StatePort {
   private readonly lockPath: string;
   private readonly db: Low<StateData>;
   private chain: Promise<unknown> = Promise.resolve();
+  readonly audit: AuditLogFile;
 
   constructor(readonly dataDir: string) {
     this.path = join(dataDir, STATE_FILE);
     this.lockPath = this.path + '.lock';
     this.db = new Low<StateData>(new DurableJsonFile<StateData>(this.path), freshState());
+    this.audit = new AuditLogFile(join(dataDir, AUDIT_DIR));
   }
 
-  /** Creates the data dir and checks the state file is readable; a corrupt file fails here, once. */
+  /**
+   * Creates the data dir and checks the state file is readable (a corrupt file fails here, once),
+   * and moves the audit array of an older state file into the audit log.
+   */
   async open(): Promise<void> {
     await mkdir(this.dataDir, { recursive: true });
-    await this.read();
+    const data = await this.read();
+    if (Array.isArray(data.audit)) await this.migrateAudit();
+  }
+
+  appendAudit(entry: AuditEntry, limits: AuditLimits): Promise<void> {
+    return this.audit.append(entry, limits);
+  }
+
+  auditNewestFirst(): AsyncIterable<AuditEntry> {
+    return this.audit.newestFirst();
+  }
+
+  /**
+   * Older versions kept the audit log as an array in state.json. Under the state lock, the array
+   * goes into the audit log (oldest first, before anything written since) and leaves the state
+   * file; a start interrupted in between finds the log already holding it and only drops it.
+   */
+  private migrateAudit(): Promise<void> {
+    const run = this.chain.then(() =>
+      this.locked(async () => {
+        const data = await this.read();
+        const old = data.audit;
+        if (!Array.isArray(old)) return;
+        if (old.length) await this.audit.importOld(old as AuditEntry[]);
+        delete data.audit;
+        this.db.data = data;
+        await this.db.write();
+      }),
+    );
+    this.chain = run.catch(() => undefined);
+    return run;
   }
 
   /** A consistent snapshot of the file as it is now. */
@@ -93,8 +133,8 @@ export class StateStore implements StatePort {
 
 function normalize(data: StateData | null, path: string): StateData {
   if (data === null || data === undefined) return freshState();
-  if (typeof data !== 'object' || Array.isArray(data) || !Array.isArray(data.audit)) {
-    throw new OpsError('config', `state file ${path} does not look like a storage-ops state file (no "audit" list)`, {
+  if (typeof data !== 'object' || Array.isArray(data) || data.version !== 1) {
+    throw new OpsError('config', `state file ${path} does not look like a storage-ops state file (no "version": 1)`, {
       hint: `Move it aside (mv ${path} ${path}.broken) and start again`,
     });
   }

@@ -23,6 +23,7 @@ import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, makeDeps, uniqueNam
 import { importHelperImage, startPrivateEngine, type PrivateEngine } from '../harness/private-engine.js';
 import { mountpoint, populate, treeOf } from './backup-helpers.js';
 import { failure } from '../harness/expect-failure.js';
+import { auditTrail } from '../harness/audit-trail.js';
 
 const actor = { id: 'cli:integration', source: 'cli' as const };
 const execFileAsync = promisify(execFile);
@@ -89,7 +90,7 @@ describeDocker('the engine dies in the middle of a backup', () => {
     expect(storeFiles(deps)).toEqual([]);
     expect(await catalog(deps)).toEqual([]);
     // The audit trail says what happened.
-    const last = (await deps.state.read()).audit.at(-1);
+    const last = (await auditTrail(deps.state)).at(-1);
     expect(last).toMatchObject({ op: 'volume_backup', outcome: 'error', error: { code: 'unavailable' } });
   });
 });

@@ -13,6 +13,7 @@ import { slackSettingsFrom } from '../../src/bot/slack-settings.js';
 import { docker } from '../harness/docker-cli.js';
 import { describeDocker, engineByDriver, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
 import { blockActionPayload, FakeSlack, slashCommandPayload, type Block, type PostedMessage, type RecordedCall } from '../harness/fake-slack.js';
+import { auditTrail } from '../harness/audit-trail.js';
 
 const ACCESS = { access: { admins: ['slack:UBOB', 'slack-group:SADMINS'], operators: ['slack:UALICE'] } };
 
@@ -100,7 +101,7 @@ describeDocker('Slack approvals on a real engine', () => {
     // After the decision, no buttons remain and the decider is named.
     expect(inOps.blocks.some((b) => b.type === 'actions')).toBe(false);
     expect(blocksText(inOps.blocks)).toContain('by <@UBOB>');
-    const audit = (await deps.state.read()).audit.filter((a) => a.op === 'volume_remove' && a.phase === 'finished' && a.outcome === 'ok');
+    const audit = (await auditTrail(deps.state)).filter((a) => a.op === 'volume_remove' && a.phase === 'finished' && a.outcome === 'ok');
     expect(audit).toHaveLength(1);
   });
 

@@ -9,6 +9,7 @@ import { StateStore } from '../../src/state/state-store.js';
 import type { Actor } from '../../src/core/op.js';
 import { FakeEngine, fakeContainer, fakeDeps, fakeVolume } from './fakes.js';
 import { failure as errorOf } from '../harness/expect-failure.js';
+import { auditTrail } from '../harness/audit-trail.js';
 import { randomUUID } from 'node:crypto';
 const key = (): string => randomUUID();
 import { decideAndWait, outputOf } from '../harness/settle.js';
@@ -128,7 +129,7 @@ describe('approval workflow', () => {
     expect((await decideAndWait(deps, rec2.id, 'approve', { idempotencyKey: key(), actor: bob })).message).toMatch(/already denied by slack:UBOB/);
     expect(engine.calls.filter((c) => c.startsWith('remove'))).toEqual([]);
 
-    const { audit } = await deps.state.read();
+    const audit = await auditTrail(deps.state);
     const story = (id: string): string[] => audit.filter((a) => a.approvalId === id).map((a) => `${a.phase}:${a.outcome}:${a.actor}`);
     expect(story(rec.id)).toEqual(['requested:pending:slack:UALICE', 'decided:expired:system']);
     expect(story(rec2.id)).toEqual(['requested:pending:slack:UALICE', 'decided:denied:slack:UBOB']);

@@ -29,6 +29,7 @@ import { clearRegisteredSecrets } from '../../src/core/redact.js';
 import { FakeEngine, fakeDeps, testActor } from './fakes.js';
 import { buildTar } from './tar-builder.js';
 import { failure } from '../harness/expect-failure.js';
+import { auditTrail } from '../harness/audit-trail.js';
 
 const actor = testActor;
 const DB_TAR = buildTar(
@@ -89,7 +90,7 @@ describe('backup', () => {
     expect(m).toMatchObject({ id: b.id, volume: 'db', host: 'fake', archive: { sha256: b.sha256, bytes: archive.length }, content: { root: { mode: 0o750, uid: 999, gid: 998, mtime: 1_650_000_000 }, symlinks: 1, hardlinks: 1, dirs: 1 } });
     expect(await catalogIds(deps)).toEqual([b.id]);
     expect(b.retention).toEqual({ removed: [], kept: 1, error: null });
-    const audit = (await deps.state.read()).audit.filter((a) => a.op === 'backup_prune');
+    const audit = (await auditTrail(deps.state)).filter((a) => a.op === 'backup_prune');
     // Retention is destructive: it runs on an approval record decided by the configured policy.
     expect(audit.map((a) => [a.actor, a.source, a.phase, a.outcome])).toEqual([
       ['policy:retention', 'schedule', 'requested', 'pending'],

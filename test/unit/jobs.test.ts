@@ -13,6 +13,7 @@ import { StateStore } from '../../src/state/state-store.js';
 import { volumeRemove } from '../../src/ops/volumes/volume-remove.js';
 import { failure } from '../harness/expect-failure.js';
 import { FakeEngine, fakeDeps, fakeVolume, testActor } from './fakes.js';
+import { auditTrail } from '../harness/audit-trail.js';
 
 /** A long op that reports progress and runs until told to finish (or is cancelled). */
 function slowOp() {
@@ -144,7 +145,7 @@ describe('recovery', () => {
     const jobs = await listJobs(deps);
     expect(jobs.find((j) => j.id === 'aaaa2222')).toMatchObject({ status: 'interrupted', error: { message: expect.stringMatching(/stopped before the job ended/) } });
     expect(jobs.find((j) => j.id === 'cccc2222')?.status).toBe('running');
-    const { audit } = await deps.state.read();
+    const audit = await auditTrail(deps.state);
     expect(audit.filter((a) => a.error?.code === 'interrupted')).toHaveLength(2);
   });
 });

@@ -14,6 +14,7 @@ import { portableSchema } from '../../src/mcp/tools/tool-catalog.js';
 import { catalog } from '../../src/ops/catalog.js';
 import type { Deps } from '../../src/core/ports.js';
 import { fakeContainer, fakeDeps, FakeEngine, fakeVolume } from './fakes.js';
+import { auditTrail } from '../harness/audit-trail.js';
 
 interface Connected {
   client: Client;
@@ -109,7 +110,7 @@ describe('MCP tool calls', () => {
     const r = await call(client, 'volume_create', { name: 'new_data', labels: { app: 'x' } });
     expect(r.isError, text(r)).toBeFalsy();
     expect(engine.volumes.map((v) => v.name)).toContain('new_data');
-    const { audit } = await deps.state.read();
+    const audit = await auditTrail(deps.state);
     expect(audit.at(-1)).toMatchObject({ actor: 'mcp:assistant', source: 'mcp', op: 'volume_create', outcome: 'ok' });
   });
 

@@ -4,6 +4,9 @@
  * redactText/redactValue apply it everywhere.
  */
 import { describe, expect, it } from 'vitest';
+import { viewBlocks } from '../../src/bot/blocks/view-blocks.js';
+import { errorText } from '../../src/bot/delivery.js';
+import { OpsError } from '../../src/core/errors.js';
 import { isSecretName, redactCommand, redactText, redactValue } from '../../src/core/redact.js';
 
 describe('redactCommand', () => {
@@ -49,5 +52,18 @@ describe('redactCommand', () => {
       hooks: [{ command: 'mysql -p[redacted] db' }],
       url: 'redis://:[redacted]@cache:6379',
     });
+  });
+
+  it('is applied to everything posted to Slack', () => {
+    const rendered = viewBlocks({
+      title: 'Backed up db_data',
+      summary: 'pre-backup command: PGPASSWORD=chat-secret-1 pg_dump',
+      fields: [{ label: 'post-backup', value: 'mysqldump -uroot -pchat-secret-2 db' }],
+      tables: [{ id: 'opts', columns: [{ key: 'o', label: 'OPTIONS', type: 'text' }], rows: [{ o: 'addr=10.0.0.5,username=bob,password=chat-secret-3' }] }],
+    });
+    const posted = JSON.stringify(rendered);
+    for (const s of ['chat-secret-1', 'chat-secret-2', 'chat-secret-3']) expect(posted).not.toContain(s);
+    expect(posted).toContain('PGPASSWORD=[redacted]');
+    expect(errorText(new OpsError('conflict', 'hook (mysql -pchat-secret-4 db) failed'))).not.toContain('chat-secret-4');
   });
 });

@@ -6,6 +6,7 @@ import { submitOp } from '../../src/core/approvals.js';
 import { volumeCreate } from '../../src/ops/volumes/volume-create.js';
 import { FakeEngine, fakeDeps, testActor } from './fakes.js';
 import { OpsError } from '../../src/core/errors.js';
+import { auditTrail } from '../harness/audit-trail.js';
 
 const destroyer = defineOp({
   name: 'thing_destroy',
@@ -41,7 +42,7 @@ describe('runOp', () => {
     expect((err as OpsError).code).toBe('invalid_input');
     expect((err as OpsError).message).toMatch(/^create: <name> is invalid/);
     expect(engine.calls).toEqual([]);
-    const { audit } = await deps.state.read();
+    const audit = await auditTrail(deps.state);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ op: 'volume_create', outcome: 'error', error: { code: 'invalid_input' } });
   });
@@ -56,7 +57,8 @@ describe('runOp', () => {
     expect(await codeOf(runOp(deps, destroyer, { target: 'x' }, { actor: testActor }))).toBe('approval_required');
     const done = await submitOp(deps, destroyer, { target: 'x' }, { actor: testActor, confirmed: true });
     expect(done).toMatchObject({ kind: 'done', output: { destroyed: 'x' } });
-    const { audit, approvals } = await deps.state.read();
+    const { approvals } = await deps.state.read();
+    const audit = await auditTrail(deps.state);
     expect(approvals).toHaveLength(1);
     expect(approvals?.[0]).toMatchObject({ status: 'executed', decidedBy: 'cli:unit', op: 'thing_destroy' });
     expect(audit.map((a) => `${a.phase}:${a.outcome}`)).toEqual(['finished:error', 'requested:pending', 'decided:ok', 'started:pending', 'finished:ok']);
@@ -66,7 +68,7 @@ describe('runOp', () => {
   it('writes started and finished entries around writes, with actor, source, host and duration', async () => {
     const deps = await fakeDeps();
     await runOp(deps, volumeCreate, { name: 'db_data', labels: { a: 'b' } }, { actor: testActor });
-    const { audit } = await deps.state.read();
+    const audit = await auditTrail(deps.state);
     expect(audit).toHaveLength(2);
     expect(audit[0]).toMatchObject({ phase: 'started', outcome: 'pending', actor: 'cli:unit', source: 'cli', host: 'fake', op: 'volume_create' });
     expect(audit[1]).toMatchObject({ phase: 'finished', outcome: 'ok', input: { name: 'db_data', labels: { a: 'b' } } });

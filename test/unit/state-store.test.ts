@@ -15,18 +15,20 @@ describe('StateStore', () => {
     const store = new StateStore(join(dir, 'nested'));
     await store.open();
     await store.update((d) => {
-      d.audit.push({ id: '1', at: 'now', actor: 'a', source: 'cli', op: 'x', host: null, phase: 'finished', input: {}, outcome: 'ok', error: null, durationMs: 1 });
+      d.items = [{ id: '1' }];
     });
     const onDisk = JSON.parse(readFileSync(join(dir, 'nested', 'state.json'), 'utf8'));
-    expect(onDisk.audit).toHaveLength(1);
+    expect(onDisk).toEqual({ version: 1, items: [{ id: '1' }] });
     expect(readdirSync(join(dir, 'nested')).filter((f) => f.includes('.tmp') || f.endsWith('.lock'))).toEqual([]);
   });
 
   it('keeps collections it does not know about', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'so-state-'));
-    writeFileSync(join(dir, 'state.json'), JSON.stringify({ version: 1, audit: [], backups: [{ id: 'b1' }] }));
+    writeFileSync(join(dir, 'state.json'), JSON.stringify({ version: 1, backups: [{ id: 'b1' }] }));
     const store = new StateStore(dir);
-    await store.update((d) => d.audit.length);
+    await store.update((d) => {
+      d.approvals = [];
+    });
     expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).backups).toEqual([{ id: 'b1' }]);
   });
 
@@ -52,13 +54,13 @@ describe('StateStore', () => {
       import { StateStore } from ${JSON.stringify(storeUrl)};
       const s = new StateStore(process.argv[2]);
       for (let i = 0; i < 15; i++) {
-        await s.update((d) => { d.audit.push({ id: process.pid + '-' + i }); });
+        await s.update((d) => { (d.items ??= []).push({ id: process.pid + '-' + i }); });
       }`;
     const file = join(dir, 'writer.mjs');
     writeFileSync(file, script);
     await Promise.all([1, 2, 3].map(() => run(process.execPath, [file, dir])));
     const data = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
-    expect(data.audit).toHaveLength(45);
-    expect(new Set(data.audit.map((e: { id: string }) => e.id)).size).toBe(45);
+    expect(data.items).toHaveLength(45);
+    expect(new Set(data.items.map((e: { id: string }) => e.id)).size).toBe(45);
   });
 });

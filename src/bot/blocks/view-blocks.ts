@@ -9,6 +9,7 @@ import { table } from '../../core/format.js';
 import type { View, ViewChart, ViewTable } from '../../core/view.js';
 import { cellText } from './cell-text.js';
 import { codeBlock, cut, esc, field, LIMITS } from './mrkdwn.js';
+import { redactValue } from '../../core/redact.js';
 
 export type Block = types.KnownBlock;
 
@@ -36,7 +37,10 @@ export interface ViewBlockOptions {
 
 const SEVERITY_ICON = { info: ':information_source:', warning: ':warning:', critical: ':red_circle:' } as const;
 
-export function viewBlocks(view: View, opts: ViewBlockOptions = {}): RenderedView {
+export function viewBlocks(shown: View, opts: ViewBlockOptions = {}): RenderedView {
+  // Everything posted to Slack passes here: credentials in it (a command, a volume's mount
+  // options) are masked like in logs.
+  const view = redactValue(shown);
   const maxRows = opts.maxRows ?? 15;
   const budget = LIMITS.blocks - (opts.reserveBlocks ?? 0) - 1; // one left for the "not shown" note
   const blocks: Block[] = [];

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { OpsError, toOpsError } from '../../core/errors.js';
 import type { Op } from '../../core/op.js';
-import { redactText } from '../../core/redact.js';
+import { redactText, redactValue } from '../../core/redact.js';
 import { outputSchemaOf } from './tool-envelopes.js';
 import { resourceLinksOf } from './resource-links.js';
 
@@ -20,7 +20,9 @@ export function successResult(op: Op, text: string, structured: Record<string, u
   }
   return {
     content: [{ type: 'text', text: redactText(text) }, ...resourceLinksOf(structured, defaultHost)],
-    structuredContent: structured,
+    // Masked like the text (a volume's mount options may hold a password); strings stay strings,
+    // so the result still matches the outputSchema.
+    structuredContent: redactValue(structured),
   };
 }
 

@@ -1,7 +1,10 @@
 /**
- * audit_log: the most recent audit entries, newest first, optionally narrowed to one op or actor.
+ * audit_log: the most recent audit entries, newest first, optionally narrowed to one op, actor or
+ * approval. Reads the audit log backwards and stops once it has enough, so asking for the last
+ * 50 entries costs the same however long the log is.
  */
 import { z } from 'zod';
+import { readAudit } from '../../core/audit.js';
 import { AuditEntrySchema, type AuditEntry } from '../../core/audit-entry.js';
 import { table } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
@@ -19,7 +22,10 @@ export const auditLog = defineOp({
     actor: z.string().min(1).optional().describe('only entries of this actor (e.g. cli:alice)'),
     approval: z.string().min(1).optional().describe('only the story of this approval request (requested, decided, started, finished)'),
   }),
-  output: z.object({ total: z.number().int().describe('entries kept in the log'), entries: z.array(AuditEntrySchema) }),
+  output: z.object({
+    entries: z.array(AuditEntrySchema).describe('newest first'),
+    more: z.boolean().describe('older entries that match exist beyond the limit'),
+  }),
   examples: ['', '--limit 20', '--op volume_create', '--approval k3m9x2qa'],
   async run(deps, input) {
     // A filter on an op that does not exist would just say "empty": say what was wrong instead.
@@ -30,16 +36,14 @@ export const auditLog = defineOp({
         hint: `--op takes the canonical name (the MCP tool name), e.g. ${deps.ops.all().slice(0, 3).map((o) => o.name).join(', ')}; \`storage-ops help\` lists them`,
       });
     }
-    const { audit } = await deps.state.read();
-    const picked = audit
-      .filter((e) => (!input.op || e.op === input.op) && (!input.actor || e.actor === input.actor) && (!input.approval || e.approvalId === input.approval))
-      .slice(-input.limit)
-      .reverse();
-    return { total: audit.length, entries: picked };
+    return readAudit(deps, {
+      limit: input.limit,
+      filter: (e) => (!input.op || e.op === input.op) && (!input.actor || e.actor === input.actor) && (!input.approval || e.approvalId === input.approval),
+    });
   },
   render(o) {
-    if (o.entries.length === 0) return o.total === 0 ? 'The audit log is empty.' : `No entries match (the log holds ${o.total}).`;
-    return table([
+    if (o.entries.length === 0) return 'No audit entries.';
+    const rows = table([
       ['TIME', 'ACTOR', 'OP', 'HOST', 'PHASE', 'OUTCOME', 'DETAIL'],
       ...o.entries.map((e) => [
         e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
@@ -51,6 +55,7 @@ export const auditLog = defineOp({
         detailText(e),
       ]),
     ]);
+    return o.more ? `${rows}\n(older entries exist: raise --limit to see them)` : rows;
   },
 });
 
