@@ -19,6 +19,7 @@ import { addBackup, listBackups } from './catalog.js';
 import { compressStream, archiveExtension, requireCompressor, type Compression } from './compression.js';
 import { isRunning, runHooks, stopReason, usersOf, withStopped, type HookRun } from './consistency.js';
 import { acquireLock } from './locks.js';
+import { withEngineLock } from './engine-lock.js';
 import { ProgressMeter } from './progress.js';
 import { errnoText, isAbort, runStages, StageError, type Stage } from './stages.js';
 import { candidateIds, ensureStore, exists, manifestName, storeDir, tmpName, writeManifest } from './store.js';
@@ -255,7 +256,7 @@ export async function backupVolume(deps: Deps, engine: EnginePort, opts: BackupO
     return { record, path, stoppedContainers: [], stopReason: null, hooks: [], warnings: [] };
   }
 
-  const release = await acquireLock(deps, { kind: 'volume', host: engine.host.name, volume: volume.name }, { op: 'backup', actor: opts.actor });
+  const release = await withEngineLock(engine, volume.name, { op: 'backup', actor: opts.actor }, await acquireLock(deps, { kind: 'volume', host: engine.host.name, volume: volume.name }, { op: 'backup', actor: opts.actor }));
   try {
     const users = await usersOf(engine, volume.name);
     const running = users.filter(isRunning);
