@@ -161,7 +161,11 @@ async function main(argv: string[]): Promise<number> {
     interrupts++;
     controller.abort();
     if (job) {
-      display.say(interrupts === 1 ? `cancelling job ${job.id}; waiting for it to clean up (containers it stopped are started again)` : `still cleaning up job ${job.id}; it exits when done`);
+      display.say(
+        interrupts === 1
+          ? `cancelling job ${job.id}: cleaning up first (containers it stopped are started again); exits once they run again`
+          : `still cleaning up job ${job.id} (starting stopped containers again); it exits when done`,
+      );
       cancelJob(deps, job.id, actor).catch(() => undefined);
     }
   });

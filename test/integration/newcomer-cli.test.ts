@@ -191,4 +191,37 @@ describeDocker('a new user', () => {
     expect((JSON.parse(done.stdout) as { removed: unknown[] }).removed).toHaveLength(2);
     expect((JSON.parse(cli(['backups', vol, '--json'], own).stdout) as { backups: unknown[] }).backups).toHaveLength(1);
   });
+
+  it('backup --stop says what it stops, how long it waits, whom it killed; a first Ctrl-C says it restores them first', async () => {
+    const app = uniqueName('stubborn');
+    const cfg = join(scratch, 'stop.json');
+    writeFileSync(cfg, JSON.stringify({ hosts: [{ name: 'local', url: engine.url }], helperImage: HELPER_TAG, backup: { stopTimeoutSeconds: 2, compression: 'gzip' } }));
+    const own = { ...env, STORAGE_OPS_CONFIG: cfg, STORAGE_OPS_DATA_DIR: join(scratch, 'stop') };
+    // PID 1 with no TERM handler ignores SIGTERM: the engine kills it when the timeout runs out.
+    await docker(engine, 'run', '-d', '--name', app, '-v', `${vol}:/v`, HELPER_TAG, 'sh', '-c', 'while true; do sleep 1; done');
+    try {
+      const r = cli(['backup', vol, '--stop', '--no-prune'], own);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(`stopping ${app} (each gets up to 2 s, then is killed); they start again after the backup`);
+      expect(r.stderr).toContain(`killed ${app} after 2 s (it did not stop in time)`);
+      expect((await docker(engine, 'inspect', '--format', '{{.State.Running}}', app)).trim()).toBe('true');
+
+      const child = spawn(process.execPath, [CLI_MAIN, 'backup', vol, '--stop', '--no-prune'], { env: own, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      let sent = false;
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (!sent && err.includes(`stopping ${app}`)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      });
+      const code = await new Promise<number | null>((r2) => child.once('exit', (c) => r2(c)));
+      expect(code).toBe(130);
+      expect(err).toMatch(/cancelling job \S+: cleaning up first \(containers it stopped are started again\); exits once they run again/);
+      expect((await docker(engine, 'inspect', '--format', '{{.State.Running}}', app)).trim()).toBe('true');
+    } finally {
+      await docker(engine, 'rm', '-f', app).catch(() => undefined);
+    }
+  });
 });
