@@ -24,14 +24,15 @@ export async function bootstrap(opts: { env?: NodeJS.ProcessEnv; log?: Logger } 
   const dir = await prepareDataDir(dataDir);
   const state = new StateStore(dataDir);
   await state.open();
+  const log = opts.log ?? createLogger();
   const deps: Deps = {
     config,
     dataDir,
     state,
-    engines: new DockerEngineDirectory(config),
+    engines: new DockerEngineDirectory(config, { log }),
     ops: opRegistry,
     events: createEventBus(),
-    log: opts.log ?? createLogger(),
+    log,
     now: () => new Date(),
     ...(dir.writable ? {} : { dataDirReadOnly: dir.reason ?? 'EACCES' }),
   };

@@ -258,6 +258,8 @@ export async function backupVolume(deps: Deps, engine: EnginePort, opts: BackupO
 
   const release = await withEngineLock(engine, volume.name, { op: 'backup', actor: opts.actor }, await acquireLock(deps, { kind: 'volume', host: engine.host.name, volume: volume.name }, { op: 'backup', actor: opts.actor }));
   try {
+    // Helpers a killed run left on this volume go now: with its lock held, none is in use.
+    for (const gone of await engine.removeLeftoverHelpers(volume.name)) deps.log.info(`backup of ${volume.name}: removed leftover helper container ${gone}`, { host: engine.host.name });
     const users = await usersOf(engine, volume.name);
     const running = users.filter(isRunning);
     const reason = stopReason(opts.stop, volume, users);

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { BackupConfigSchema } from './backup-config.js';
 
 export const HOST_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+/** An OpenSSH SHA256 key fingerprint: "SHA256:" and the unpadded base64 of 32 bytes. */
+export const SSH_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
 export const TlsSchema = z.strictObject({
   ca: z.string().optional().describe('path to the CA certificate (PEM)'),
@@ -21,8 +23,36 @@ export const HostSchema = z.strictObject({
     .regex(/^(unix|tcp|ssh):\/\/.+/, 'use unix:///path/docker.sock, tcp://host:2376 (with tls) or ssh://user@host; http:// and https:// are not engine URLs, write tcp:// instead'),
   tls: TlsSchema.optional(),
   sshKey: z.string().optional().describe('path to the ssh private key for ssh:// hosts'),
+  knownHosts: z.string().min(1).optional().describe('ssh:// hosts: known_hosts file holding the host key (default: the top-level knownHosts, else ~/.ssh/known_hosts)'),
+  hostKeyFingerprint: z
+    .string()
+    .regex(SSH_FINGERPRINT, 'a pinned host key looks like SHA256:<43 base64 characters>, as `ssh-keygen -lf` prints it')
+    .optional()
+    .describe('ssh:// hosts: the only host key accepted (SHA256 fingerprint); known_hosts is not consulted then'),
+  insecure: z.boolean().optional().describe('tcp:// hosts without tls: allow plain, unauthenticated TCP (anyone reaching the port controls the engine)'),
   description: z.string().optional(),
 });
+
+/** Which host keys need which URL scheme; checked after the URL's own format. */
+export function hostUrlIssues(h: HostConfig): Array<{ key: string; message: string }> {
+  const scheme = /^([a-z]+):/.exec(h.url)?.[1] ?? '';
+  const out: Array<{ key: string; message: string }> = [];
+  const plainTcp = (scheme === 'tcp' || scheme === 'http') && h.tls === undefined;
+  if (plainTcp && h.insecure !== true) {
+    out.push({
+      key: 'insecure',
+      message: `${h.url} has no TLS: anyone who can reach that port controls the engine (root on its host). Add tls { ca, cert, key } (the engine's --tlsverify setup), or set "insecure": true on this host if the network is trusted`,
+    });
+  }
+  if (h.insecure === true && !plainTcp) out.push({ key: 'insecure', message: 'only applies to tcp:// hosts without tls' });
+  if (scheme !== 'ssh') {
+    for (const key of ['sshKey', 'knownHosts', 'hostKeyFingerprint'] as const) {
+      if (h[key] !== undefined) out.push({ key, message: 'only applies to ssh:// hosts' });
+    }
+  }
+  if (h.tls !== undefined && scheme !== 'tcp' && scheme !== 'https') out.push({ key: 'tls', message: 'only applies to tcp:// hosts' });
+  return out;
+}
 
 export const ThresholdsSchema = z
   .strictObject({
@@ -66,6 +96,13 @@ export const ProtectedSchema = z.strictObject({
   labels: z.array(z.string().regex(/^[^=\s][^=]*(=.*)?$/)).default(['storage-ops.protected=true']).describe('"key" or "key=value" labels that protect a volume'),
 });
 
+export const VolumesSchema = z.strictObject({
+  allowedDevices: z
+    .array(z.string().regex(/^\//, 'entries are absolute host paths or globs, e.g. /srv/data/*'))
+    .default([])
+    .describe('host paths and devices (globs: * within a directory, ** across) that admins may bind or mount as volumes; empty refuses them for everyone'),
+});
+
 /** An MCP bearer token: its sha256 (hex) in the config, or the name of the environment variable holding it. */
 export const McpTokenSchema = z.union([
   z.strictObject({
@@ -97,6 +134,8 @@ export const SlackConfigSchema = z.strictObject({
 export const ConfigSchema = z
   .strictObject({
     hosts: z.array(HostSchema).default([]),
+    knownHosts: z.string().min(1).optional().describe('known_hosts file for ssh:// hosts without their own (default ~/.ssh/known_hosts)'),
+    volumes: VolumesSchema.default({ allowedDevices: [] }),
     defaultHost: z.string().optional(),
     dataDir: z.string().optional(),
     helperImage: z.string().min(1).default('storage-ops:latest'),
@@ -128,6 +167,7 @@ export const ConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['hosts', i, 'name'], message: `duplicate host name "${h.name}"` });
       }
       seen.add(h.name);
+      for (const issue of hostUrlIssues(h)) ctx.addIssue({ code: 'custom', path: ['hosts', i, issue.key], message: issue.message });
     });
     const owner = new Map<string, string>();
     cfg.access.people.forEach((p, i) => {

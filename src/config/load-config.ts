@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { OpsError } from '../core/errors.js';
-import { ConfigSchema, type Config, type HostConfig } from './config-schema.js';
+import { ConfigSchema, hostUrlIssues, type Config, type HostConfig } from './config-schema.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -42,7 +42,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
     source = path;
   }
   const config = parseConfig(raw, path ?? 'the built-in defaults');
-  if (config.hosts.length === 0) config.hosts.push(hostFromEnv(env));
+  if (config.hosts.length === 0) {
+    const host = hostFromEnv(env);
+    const issue = hostUrlIssues(host)[0];
+    if (issue) {
+      throw new OpsError('config', `DOCKER_HOST=${host.url}: ${issue.message}`, {
+        hint: 'Set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH for TLS, or STORAGE_OPS_INSECURE_TCP=1 to accept plain TCP (the environment\'s form of "insecure": true)',
+      });
+    }
+    config.hosts.push(host);
+  }
   if (env.STORAGE_OPS_HELPER_IMAGE) config.helperImage = env.STORAGE_OPS_HELPER_IMAGE;
   if (env.STORAGE_OPS_AGE_IDENTITY_FILE) config.backup.identityFile = env.STORAGE_OPS_AGE_IDENTITY_FILE;
   // A relative dataDir in the file is relative to the file, never to where the command runs.
@@ -116,5 +125,7 @@ function hostFromEnv(env: NodeJS.ProcessEnv): HostConfig {
       tls: { ca: join(dir, 'ca.pem'), cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem'), verify: Boolean(env.DOCKER_TLS_VERIFY) },
     };
   }
-  return { name: 'local', url };
+  // Plain tcp is refused unless asked for, as the config's `insecure: true` does for its hosts.
+  const plain = /^(tcp|http):\/\//.test(url);
+  return plain && env.STORAGE_OPS_INSECURE_TCP === '1' ? { name: 'local', url, insecure: true } : { name: 'local', url };
 }

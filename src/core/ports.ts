@@ -204,7 +204,13 @@ export interface EnginePort {
   removeNetwork(id: string): Promise<void>;
   /** Removes unused build cache last used before the cutoff; returns the record ids removed. */
   pruneBuildCache(lastUsedBefore: Date): Promise<{ deleted: string[]; spaceReclaimed: number }>;
-  /** Runs a command to completion in a fresh, network-less helper container, removed afterwards. */
+  /**
+   * Removes helper containers of this volume that no live run uses: those of dead processes, and
+   * backup/restore helpers of any other process. Call only while holding the volume's
+   * backup/restore lock (no other run of it can then be live). Returns what was removed, and why.
+   */
+  removeLeftoverHelpers(volume: string): Promise<string[]>;
+  /** Runs a command to completion in a fresh, confined helper container (no network, dropped capabilities), removed afterwards. */
   runHelperCommand(spec: HelperCommand): Promise<HelperOutput>;
   /** Usage of the filesystem holding `path` on the engine's host, read through a helper container. */
   filesystemUsage(path: string, signal?: AbortSignal): Promise<FsUsage>;

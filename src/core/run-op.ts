@@ -10,6 +10,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import type { ApprovalRecord } from './approval-record.js';
 import { appendAudit } from './audit.js';
+import { runInJobScope } from './job-scope.js';
 import { OpsError, toOpsError } from './errors.js';
 import type { Actor, Op, OpContext, Progress } from './op.js';
 import type { Deps } from './ports.js';
@@ -81,7 +82,8 @@ export async function runOp<I extends z.ZodObject, O extends z.ZodType>(
     };
     if (approval) ctx.preview = approval.preview;
     try {
-      const raw = await op.run(deps, input, ctx);
+      // Within a job, code below (the engine's helper labels) can name the job it works for.
+      const raw = await (opts.jobId ? runInJobScope(opts.jobId, () => op.run(deps, input, ctx)) : op.run(deps, input, ctx));
       const checked = op.output.safeParse(raw);
       if (!checked.success) {
         throw new OpsError('internal', `${op.name} produced output that does not match its schema: ${z.prettifyError(checked.error)}`, {

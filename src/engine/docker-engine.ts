@@ -24,9 +24,12 @@ import type {
   VolumeLockHolder,
   VolumeSpec,
 } from '../core/ports.js';
+import type { Logger } from '../core/logger.js';
 import { execInContainer, startContainer, stopContainer } from './container-control.js';
 import { engineError } from './engine-errors.js';
-import { runHelper } from './helper-container.js';
+import { HELPER_LABEL, runHelper } from './helper-container.js';
+import { describeOwner } from './helper-owner.js';
+import { listHelperContainers, sweepHelpers, type SweepScope, type SweptHelper } from './helper-sweep.js';
 import { ensureArchiveImage } from './archive-image.js';
 import { lockVolumeOnEngine } from './volume-lock.js';
 import { clearVolume, exportVolume, importVolume, setVolumeRoot } from './volume-archive.js';
@@ -39,19 +42,54 @@ const strMap = (v: unknown): Record<string, string> =>
   v && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Json).map(([k, x]) => [k, String(x)])) : {};
 const unixToIso = (v: unknown): string => (typeof v === 'number' ? new Date(v * 1000).toISOString() : str(v));
 
+/** Our own helper containers are not users of anything: ops never see them as containers. */
+const isHelper = (c: Json): boolean => Boolean(c.Labels && typeof c.Labels === 'object' && HELPER_LABEL in (c.Labels as Json));
+
 export class DockerEngine implements EnginePort {
+  private firstSweep: Promise<void> | null = null;
+
   constructor(
     readonly host: HostRef,
     readonly docker: Docker,
     private readonly helperImage: () => string,
+    private readonly log?: Logger,
   ) {}
 
+  /**
+   * The first time this process uses the engine, helpers left by dead processes are removed. It
+   * runs beside the first call (so an unreachable engine costs one timeout, not two), and its
+   * failure is only logged: the call itself reports an unreachable engine.
+   */
+  private sweepOnce(): Promise<void> {
+    this.firstSweep ??= this.sweep({ now: Date.now() }).then(
+      () => undefined,
+      (err: unknown) => this.log?.debug('helper sweep skipped', { host: this.host.name, error: engineError(err, this.host, 'sweeping helpers').message }),
+    );
+    return this.firstSweep;
+  }
+
+  private async sweep(scope: SweepScope): Promise<SweptHelper[]> {
+    const removed = await sweepHelpers(this.docker, scope);
+    for (const r of removed) {
+      this.log?.info(`removed leftover helper container ${r.name} (${r.purpose}${r.volumes.length ? ` of volume ${r.volumes.join(', ')}` : ''}): ${r.reason}`, { host: this.host.name });
+    }
+    return removed;
+  }
+
   private async call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+    const swept = this.sweepOnce();
     try {
       return await fn();
     } catch (err) {
       throw engineError(err, this.host, action);
+    } finally {
+      await swept;
     }
+  }
+
+  async removeLeftoverHelpers(volume: string): Promise<string[]> {
+    const removed = await this.call(`removing leftover helpers of volume ${volume}`, () => this.sweep({ now: Date.now(), lockedVolume: volume }));
+    return removed.map((r) => `${r.name} (${r.purpose}): ${r.reason}`);
   }
 
   async ping(): Promise<void> {
@@ -84,6 +122,11 @@ export class DockerEngine implements EnginePort {
   async systemDf(): Promise<SystemDf> {
     const df = await this.call('reading disk usage (system df)', () => this.docker.df() as Promise<Json>);
     const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
+    // Helpers are ours, not the user's: they neither count as containers nor keep volumes in use.
+    const helperRefs = new Map<string, number>();
+    for (const c of arr(df.Containers).filter(isHelper)) {
+      for (const m of arr(c.Mounts)) if (m.Type === 'volume') helperRefs.set(str(m.Name), (helperRefs.get(str(m.Name)) ?? 0) + 1);
+    }
     return {
       layersSize: num(df.LayersSize),
       images: arr(df.Images).map((i) => ({
@@ -94,7 +137,7 @@ export class DockerEngine implements EnginePort {
         sharedSize: num(i.SharedSize, -1),
         containers: num(i.Containers),
       })),
-      containers: arr(df.Containers).map((c) => ({
+      containers: arr(df.Containers).filter((c) => !isHelper(c)).map((c) => ({
         id: str(c.Id),
         name: containerName(c.Names),
         image: str(c.Image),
@@ -108,7 +151,8 @@ export class DockerEngine implements EnginePort {
       volumes: arr(df.Volumes).map((v) => {
         const usage = (v.UsageData ?? {}) as Json;
         const size = num(usage.Size, -1);
-        return { name: str(v.Name), driver: str(v.Driver), size: size < 0 ? null : size, refCount: num(usage.RefCount) };
+        const refCount = Math.max(0, num(usage.RefCount) - (helperRefs.get(str(v.Name)) ?? 0));
+        return { name: str(v.Name), driver: str(v.Driver), size: size < 0 ? null : size, refCount };
       }),
       buildCache: arr(df.BuildCache).map((b) => ({
         id: str(b.ID),
@@ -125,15 +169,20 @@ export class DockerEngine implements EnginePort {
   async listVolumes(filters: VolumeFilters = {}): Promise<VolumeDetail[]> {
     const f: Record<string, string[]> = {};
     if (filters.label?.length) f.label = filters.label;
-    if (filters.dangling !== undefined) f.dangling = [String(filters.dangling)];
     if (filters.driver) f.driver = [filters.driver];
     if (filters.name) f.name = [filters.name];
-    const res = await this.call('listing volumes', () => this.docker.listVolumes({ filters: f }) as Promise<Json>);
-    const vols = Array.isArray(res.Volumes) ? (res.Volumes as Json[]) : [];
-    return vols.map(toVolumeDetail).sort((a, b) => a.name.localeCompare(b.name));
+    const [res, containers] = await Promise.all([
+      this.call('listing volumes', () => this.docker.listVolumes({ filters: f }) as Promise<Json>),
+      // The engine's own dangling filter counts our helpers as references; ours does not.
+      filters.dangling === undefined ? null : this.listContainers({ all: true }),
+    ]);
+    const vols = (Array.isArray(res.Volumes) ? (res.Volumes as Json[]) : []).map(toVolumeDetail);
+    const used = new Set(containers?.flatMap((c) => c.mounts.filter((m) => m.type === 'volume' && m.name).map((m) => m.name as string)));
+    return vols.filter((v) => filters.dangling === undefined || used.has(v.name) !== filters.dangling).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async inspectVolume(name: string): Promise<VolumeDetail> {
+    const swept = this.sweepOnce();
     try {
       return toVolumeDetail((await this.docker.getVolume(name).inspect()) as unknown as Json);
     } catch (err) {
@@ -143,6 +192,8 @@ export class DockerEngine implements EnginePort {
         });
       }
       throw engineError(err, this.host, `inspecting volume ${name}`);
+    } finally {
+      await swept;
     }
   }
 
@@ -156,7 +207,7 @@ export class DockerEngine implements EnginePort {
 
   async listContainers(opts: { all?: boolean } = {}): Promise<ContainerSummary[]> {
     const list = await this.call('listing containers', () => this.docker.listContainers({ all: opts.all ?? true }) as Promise<unknown>);
-    return (list as Json[]).map((c) => ({
+    return (list as Json[]).filter((c) => !isHelper(c)).map((c) => ({
       id: str(c.Id),
       name: containerName(c.Names),
       image: str(c.Image),
@@ -176,13 +227,25 @@ export class DockerEngine implements EnginePort {
   }
 
   async removeVolume(name: string): Promise<void> {
-    try {
-      await this.docker.getVolume(name).remove();
-    } catch (err) {
-      const code = (err as { statusCode?: number }).statusCode;
-      if (code === 404) throw new OpsError('not_found', `volume "${name}" no longer exists on host "${this.host.name}"`);
-      if (code === 409) throw new OpsError('conflict', `volume "${name}" is in use on host "${this.host.name}"`);
-      throw engineError(err, this.host, `removing volume ${name}`);
+    await this.sweepOnce();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.docker.getVolume(name).remove();
+        return;
+      } catch (err) {
+        const code = (err as { statusCode?: number }).statusCode;
+        if (code === 404) throw new OpsError('not_found', `volume "${name}" no longer exists on host "${this.host.name}"`);
+        if (code !== 409) throw engineError(err, this.host, `removing volume ${name}`);
+        // A leftover helper of a dead process must not keep the volume: remove those, try once more.
+        if (attempt === 0 && (await this.sweep({ now: Date.now() }).catch(() => [])).some((r) => r.volumes.includes(name))) continue;
+        const helper = (await listHelperContainers(this.docker).catch(() => [])).find((h) => h.volumes.includes(name));
+        if (helper) {
+          throw new OpsError('conflict', `volume "${name}" is in use on host "${this.host.name}" by a running storage-ops ${helper.purpose} (helper ${helper.name} of ${describeOwner(helper.labels)})`, {
+            hint: 'Wait for that backup, restore or benchmark to finish (`storage-ops jobs`), then try again',
+          });
+        }
+        throw new OpsError('conflict', `volume "${name}" is in use on host "${this.host.name}"`);
+      }
     }
   }
 
@@ -245,10 +308,12 @@ export class DockerEngine implements EnginePort {
   }
 
   async runHelperCommand(spec: HelperCommand): Promise<HelperOutput> {
+    await this.sweepOnce();
     return runHelper(this.docker, this.host, this.helperImage(), {
       purpose: spec.purpose,
       cmd: spec.cmd,
-      binds: Object.entries(spec.volumes ?? {}).map(([name, path]) => `${name}:${path}`),
+      // Volume mounts, never binds: a name can then only ever be a volume, not a host path.
+      mounts: Object.entries(spec.volumes ?? {}).map(([volume, target]) => ({ volume, target, readOnly: false })),
       signal: spec.signal,
     });
   }

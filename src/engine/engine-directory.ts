@@ -5,15 +5,21 @@
 import Docker from 'dockerode';
 import type { Config, HostConfig } from '../config/config-schema.js';
 import { OpsError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import type { EngineDirectory, HostRef } from '../core/ports.js';
 import { DockerEngine } from './docker-engine.js';
+import { explainHostKeyRefusals } from './engine-errors.js';
 import { dockerOptionsFor } from './engine-url.js';
+import { hostKeyError, type HostKeyPolicy, type HostKeyRefusal } from './ssh-host-key.js';
 
 export class DockerEngineDirectory implements EngineDirectory {
   private readonly engines = new Map<string, DockerEngine>();
   private readonly byName: Map<string, HostConfig>;
 
-  constructor(private readonly config: Config) {
+  constructor(
+    private readonly config: Config,
+    private readonly opts: { log?: Logger } = {},
+  ) {
     this.byName = new Map(config.hosts.map((h) => [h.name, h]));
   }
 
@@ -38,7 +44,16 @@ export class DockerEngineDirectory implements EngineDirectory {
         hint: `Known hosts: ${[...this.byName.keys()].join(', ')}; \`storage-ops hosts\` shows them`,
       });
     }
-    const engine = new DockerEngine({ name: cfg.name, url: cfg.url }, new Docker(dockerOptionsFor(cfg)), () => this.config.helperImage);
+    const ref: HostRef = { name: cfg.name, url: cfg.url };
+    let refused: { refusal: HostKeyRefusal; policy: HostKeyPolicy } | null = null;
+    const options = dockerOptionsFor(cfg, {
+      ...(this.config.knownHosts ? { knownHosts: this.config.knownHosts } : {}),
+      onHostKeyRefused: (refusal, policy) => {
+        refused = { refusal, policy };
+      },
+    });
+    explainHostKeyRefusals(ref, () => (refused ? hostKeyError(cfg.name, cfg.url, refused.policy, refused.refusal) : null));
+    const engine = new DockerEngine(ref, new Docker(options), () => this.config.helperImage, this.opts.log);
     this.engines.set(name, engine);
     return engine;
   }

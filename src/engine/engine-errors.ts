@@ -37,10 +37,27 @@ export function underlyingCode(err: unknown, depth = 0): string | undefined {
   return underlyingCode(e.cause, depth + 1);
 }
 
+/**
+ * ssh2 reports a refused host key only as "Host denied (verification failed)"; the engine's
+ * host-key check keeps what it refused and explains it here (keyed by the engine's HostRef).
+ */
+const hostKeyRefusals = new WeakMap<HostRef, () => OpsError | null>();
+
+export function explainHostKeyRefusals(host: HostRef, explain: () => OpsError | null): void {
+  hostKeyRefusals.set(host, explain);
+}
+
 export function engineError(err: unknown, host: HostRef, action: string): OpsError {
   if (err instanceof OpsError) return err;
   const found = underlyingCode(err);
   const e = { ...(err as DockerodeError), message: (err as DockerodeError)?.message, name: (err as DockerodeError)?.name, code: found } as DockerodeError;
+  if (/Host denied \(verification failed\)/.test(String(e?.message ?? ''))) {
+    const explained = hostKeyRefusals.get(host)?.();
+    if (explained) return explained;
+    return new OpsError('unavailable', `engine "${host.name}" (${host.url}) was refused: its ssh host key did not pass the known_hosts check`, {
+      hint: 'Check hosts[].knownHosts / hostKeyFingerprint in the config',
+    });
+  }
   if (e?.name === 'AbortError' || e?.code === 'ABORT_ERR') {
     return new OpsError('cancelled', `${action} on ${host.name}: cancelled`);
   }

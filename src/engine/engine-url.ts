@@ -1,13 +1,33 @@
 /**
- * Turns a configured host (unix socket, tcp with optional TLS files, ssh) into dockerode options.
+ * Turns a configured host (unix socket, tcp with TLS files, ssh) into dockerode options.
  * Certificate and key files are read here so a missing file is reported with the host's name.
+ * Remote engines are authenticated: plain tcp only with `insecure: true`, ssh host keys checked
+ * against known_hosts or a pinned fingerprint (ssh-host-key.ts).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
-import type { HostConfig } from '../config/config-schema.js';
+import { hostUrlIssues, type HostConfig } from '../config/config-schema.js';
 import { OpsError } from '../core/errors.js';
+import { checkHostKey, defaultKnownHostsFile, knownKeyTypes, type HostKeyPolicy, type HostKeyRefusal } from './ssh-host-key.js';
 
-export function dockerOptionsFor(host: HostConfig): Docker.DockerOptions {
+/** Host key algorithms ssh2 1.x can verify. */
+const SSH2_HOST_KEY_TYPES = new Set(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ssh-dss']);
+
+export interface EngineAccessOptions {
+  /** The config's top-level knownHosts, used by ssh hosts without their own. */
+  knownHosts?: string;
+  /** Told about every refused ssh host key, so the error can say which key and how to pin it. */
+  onHostKeyRefused?: (refusal: HostKeyRefusal, policy: HostKeyPolicy) => void;
+}
+
+export function dockerOptionsFor(host: HostConfig, access: EngineAccessOptions = {}): Docker.DockerOptions {
+  // The config schema checks this at start; hosts built from DOCKER_HOST arrive here unchecked.
+  const issue = hostUrlIssues(host)[0];
+  if (issue) {
+    throw new OpsError('config', `host "${host.name}": key "${issue.key}" ${issue.message}`, {
+      hint: host.name === 'local' ? 'For DOCKER_HOST=tcp://... set DOCKER_TLS_VERIFY/DOCKER_CERT_PATH, or STORAGE_OPS_INSECURE_TCP=1 to accept plain TCP' : `Fix hosts[].${issue.key} in the config`,
+    });
+  }
   let url: URL;
   try {
     url = new URL(host.url);
@@ -62,10 +82,40 @@ export function dockerOptionsFor(host: HostConfig): Docker.DockerOptions {
       } else if (process.env.SSH_AUTH_SOCK) {
         sshOptions.agent = process.env.SSH_AUTH_SOCK;
       }
+      const port = url.port ? Number(url.port) : 22;
+      const explicit = host.knownHosts ?? access.knownHosts;
+      if (explicit && !host.hostKeyFingerprint && !existsSync(explicit)) {
+        throw new OpsError('config', `host "${host.name}": known_hosts file ${explicit} does not exist`, {
+          hint: `Fix ${host.knownHosts ? 'hosts[].knownHosts' : 'knownHosts'} in the config, or pin the key with hosts[].hostKeyFingerprint`,
+        });
+      }
+      const policy: HostKeyPolicy = {
+        // URL brackets IPv6 literals; known_hosts names them bare (or in [addr]:port).
+        host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port,
+        ...(host.hostKeyFingerprint ? { fingerprint: host.hostKeyFingerprint } : {}),
+        knownHostsFile: explicit ?? defaultKnownHostsFile(),
+      };
+      // ssh2 asks for this for every connection (docker-modem opens one per request).
+      sshOptions.hostVerifier = (key: Buffer): boolean => {
+        let refusal: HostKeyRefusal | null;
+        try {
+          refusal = checkHostKey(policy, key);
+        } catch (err) {
+          refusal = { reason: 'unknown', keyType: 'unknown', fingerprint: 'unknown', expected: [], source: `${policy.knownHostsFile} (unreadable: ${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+        }
+        if (refusal) access.onHostKeyRefused?.(refusal, policy);
+        return refusal === null;
+      };
+      const preferred = knownKeyTypes(policy).filter((t) => SSH2_HOST_KEY_TYPES.has(t));
+      // Ask the server for the key types known_hosts holds first, as OpenSSH does, so a host known
+      // by its RSA key is not refused for offering ed25519. ssh2 only prepends what is not listed
+      // yet (and throws on types it lacks), hence remove, then prepend, of supported types.
+      if (preferred.length) sshOptions.algorithms = { serverHostKey: { remove: preferred, prepend: preferred } };
       return {
         protocol: 'ssh',
         host: url.hostname,
-        port: url.port ? Number(url.port) : 22,
+        port,
         username: decodeURIComponent(url.username) || undefined,
         sshOptions,
       } as Docker.DockerOptions;

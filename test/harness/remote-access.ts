@@ -4,7 +4,7 @@
  * tcp+TLS and ssh:// hosts are tested for real.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +49,10 @@ export async function makeTlsFiles(): Promise<TlsFiles> {
 export interface PrivateSshd {
   port: number;
   keyFile: string;
+  /** The server's public host key (an OpenSSH .pub line). */
+  hostPublicKey: string;
+  /** A known_hosts file that lists this sshd's host key for [127.0.0.1]:port. */
+  knownHostsFile: string;
   stop(): Promise<void>;
 }
 
@@ -93,9 +97,14 @@ export async function startSshd(engineUrl: string): Promise<PrivateSshd> {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`sshd did not start: ${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  const hostPublicKey = readFileSync(join(dir, 'host_key.pub'), 'utf8').trim();
+  const knownHostsFile = join(dir, 'known_hosts');
+  writeFileSync(knownHostsFile, `[127.0.0.1]:${port} ${hostPublicKey.split(' ').slice(0, 2).join(' ')}\n`);
   return {
     port,
     keyFile,
+    hostPublicKey,
+    knownHostsFile,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));

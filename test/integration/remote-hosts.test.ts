@@ -41,7 +41,7 @@ describeDocker('remote engines: tcp with TLS, and ssh', () => {
     deps = await makeDeps([], {
       hosts: [
         { name: 'tls', url: `tcp://127.0.0.1:${port}`, tls: { ca: tls.ca, cert: tls.clientCert, key: tls.clientKey } },
-        { name: 'ssh', url: `ssh://root@127.0.0.1:${sshd.port}`, sshKey: sshd.keyFile },
+        { name: 'ssh', url: `ssh://root@127.0.0.1:${sshd.port}`, sshKey: sshd.keyFile, knownHosts: sshd.knownHostsFile },
       ],
     });
   });

@@ -144,6 +144,10 @@ export class FakeEngine implements EnginePort {
     this.df.buildCache = this.df.buildCache.filter((b) => !gone.includes(b));
     return { deleted: gone.map((b) => b.id), spaceReclaimed: gone.reduce((s, b) => s + b.size, 0) };
   }
+  async removeLeftoverHelpers(volume: string): Promise<string[]> {
+    this.calls.push(`removeLeftoverHelpers:${volume}`);
+    return [];
+  }
   helperRuns: HelperCommand[] = [];
   helperAnswer: (spec: HelperCommand) => HelperOutput = () => ({ exitCode: 0, stdout: '', stderr: '' });
   async runHelperCommand(spec: HelperCommand): Promise<HelperOutput> {

@@ -21,7 +21,8 @@ describe('parseDfOutput', () => {
 describe('engine URLs', () => {
   it('maps unix, tcp and ssh', () => {
     expect(dockerOptionsFor({ name: 'a', url: 'unix:///var/run/docker.sock' })).toEqual({ socketPath: '/var/run/docker.sock' });
-    expect(dockerOptionsFor({ name: 'a', url: 'tcp://h:2375' })).toMatchObject({ host: 'h', port: 2375, protocol: 'http' });
+    expect(dockerOptionsFor({ name: 'a', url: 'tcp://h:2375', insecure: true })).toMatchObject({ host: 'h', port: 2375, protocol: 'http' });
+    expect(() => dockerOptionsFor({ name: 'a', url: 'tcp://h:2375' })).toThrow(/host "a": key "insecure" tcp:\/\/h:2375 has no TLS/);
     expect(dockerOptionsFor({ name: 'a', url: 'ssh://ops@h:2222' })).toMatchObject({ protocol: 'ssh', host: 'h', port: 2222, username: 'ops' });
   });
   it('names the host and file when a TLS file is missing', () => {

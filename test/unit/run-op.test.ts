@@ -6,6 +6,7 @@ import { submitOp } from '../../src/core/approvals.js';
 import { volumeCreate } from '../../src/ops/volumes/volume-create.js';
 import { FakeEngine, fakeDeps, testActor } from './fakes.js';
 import { OpsError } from '../../src/core/errors.js';
+import { currentJobId } from '../../src/core/job-scope.js';
 import { auditTrail } from '../harness/audit-trail.js';
 
 const destroyer = defineOp({
@@ -96,5 +97,24 @@ describe('runOp', () => {
     });
     const deps = await fakeDeps();
     expect(await codeOf(runOp(deps, liar, {}, { actor: testActor }))).toBe('internal');
+  });
+
+  it('runs an op within its job, so lower layers (helper labels) can name the job', async () => {
+    const probe = defineOp({
+      name: 'probe',
+      verb: 'probe',
+      summary: 'x',
+      effect: 'read',
+      input: z.strictObject({}),
+      output: z.object({ job: z.string().nullable() }),
+      run: async () => {
+        await Promise.resolve();
+        return { job: currentJobId() };
+      },
+      render: () => '',
+    });
+    const deps = await fakeDeps();
+    expect(await runOp(deps, probe, {}, { actor: testActor, jobId: 'job-42' })).toEqual({ job: 'job-42' });
+    expect(await runOp(deps, probe, {}, { actor: testActor })).toEqual({ job: null });
   });
 });

@@ -199,6 +199,8 @@ export const volumeRestore = defineOp({
     const releaseVolume = await withEngineLock(p.engine, input.target, { op: `restore of ${p.record.id}`, actor: ctx.actor.id }, await acquireLock(deps, { kind: 'volume', host, volume: input.target }, { op: `restore of ${p.record.id}`, actor: ctx.actor.id }));
     let releaseBackup: (() => Promise<void>) | null = null;
     try {
+      // Helpers a killed run left on the target go now: with its lock held, none is in use.
+      for (const gone of await p.engine.removeLeftoverHelpers(input.target)) deps.log.info(`restore onto ${input.target}: removed leftover helper container ${gone}`, { host });
       releaseBackup = await acquireLock(deps, { kind: 'backup', id: p.record.id, host, target: input.target }, { op: `restore onto ${input.target}`, actor: ctx.actor.id });
       // 1. Verify before anything is touched.
       const check = await checkArchive(p.record, p.path, { identities, signal: ctx.signal, onProgress: ctx.onProgress });

@@ -1,50 +1,24 @@
 /**
  * volume_create: creates a volume with labels, a driver and driver options (seed §3.1, §4: NFS
  * `type/o/device`, tmpfs, bind). Unlike `docker volume create`, an existing name is a conflict,
- * not a silent success, and local-driver options are checked before the engine sees them.
+ * not a silent success, and driver options are checked before the engine sees them: host paths
+ * and devices only by an admin within volumes.allowedDevices (volume-options.ts).
  */
 import { z } from 'zod';
 import { OpsError } from '../../core/errors.js';
+import { roleOf } from '../../core/roles.js';
 import { hostField, stringMap, volumeName } from '../shared/common-inputs.js';
 import { defineOp } from '../../core/op.js';
+import { authorizeVolumeReach, classifyVolumeOptions } from './volume-options.js';
 import { VolumeInfoSchema } from './volume-schemas.js';
 
-/** Checks the local driver's mount options, which the engine only checks at first mount. */
-export function checkLocalDriverOpts(opts: Record<string, string>): void {
-  const type = opts.type;
-  const known = new Set(['type', 'o', 'device']);
-  const unknown = Object.keys(opts).filter((k) => !known.has(k));
-  if (unknown.length) {
-    throw new OpsError('invalid_input', `create: driver option(s) ${unknown.join(', ')} are not understood by the local driver`, {
-      hint: 'The local driver takes type, o and device (like mount -t TYPE -o O DEVICE)',
-    });
-  }
-  if (!type && (opts.o || opts.device)) {
-    throw new OpsError('invalid_input', 'create: driver options o/device need a type (e.g. --opt type=nfs)');
-  }
-  if (type === 'nfs' || type === 'nfs4') {
-    if (!opts.o || !/(^|,)addr=[^,]+/.test(opts.o)) {
-      throw new OpsError('invalid_input', 'create: an NFS volume needs the server address in o (e.g. --opt o=addr=192.168.1.100,rw,nfsvers=4)');
-    }
-    if (!opts.device || !opts.device.includes(':')) {
-      throw new OpsError('invalid_input', 'create: an NFS volume needs the export as device (e.g. --opt device=:/data)');
-    }
-  } else if (type === 'tmpfs') {
-    if (opts.device !== undefined && opts.device !== 'tmpfs') {
-      throw new OpsError('invalid_input', 'create: a tmpfs volume takes device=tmpfs');
-    }
-  } else if (type === 'none' && opts.o && /(^|,)bind(,|$)/.test(opts.o) && !opts.device?.startsWith('/')) {
-    throw new OpsError('invalid_input', 'create: a bind volume needs an absolute host path as device');
-  } else if (type && type !== 'none' && !opts.device) {
-    throw new OpsError('invalid_input', `create: a ${type} volume needs a device (e.g. --opt device=/dev/sdb1)`);
-  }
-}
+export { checkLocalDriverOpts } from './volume-options.js';
 
 export const volumeCreate = defineOp({
   name: 'volume_create',
   verb: 'create',
   summary: 'Create a volume with labels, a driver and driver options',
-  description: 'Examples from the field: NFS (--opt type=nfs --opt o=addr=HOST,rw,nfsvers=4 --opt device=:/export), tmpfs (--opt type=tmpfs --opt device=tmpfs --opt o=size=100m). Fails if the name is taken.',
+  description: 'Examples from the field: NFS (--opt type=nfs --opt o=addr=HOST,rw,nfsvers=4 --opt device=:/export), tmpfs (--opt type=tmpfs --opt device=tmpfs --opt o=size=100m). Fails if the name is taken. Volumes that bind a host path (type=none,o=bind) or mount a device (type=ext4,device=/dev/...) reach the host itself: only admins may create them, and only for paths in the config\'s volumes.allowedDevices.',
   effect: 'write',
   input: z.strictObject({
     name: volumeName.describe('name of the new volume'),
@@ -61,9 +35,10 @@ export const volumeCreate = defineOp({
     'nfs_data --opt type=nfs --opt o=addr=192.168.1.100,rw,nfsvers=4 --opt device=:/data',
     'cache --opt type=tmpfs --opt device=tmpfs --opt o=size=100m',
   ],
-  async run(deps, input) {
+  async run(deps, input, ctx) {
     const engine = deps.engines.get(input.host);
-    if (input.driver === 'local') checkLocalDriverOpts(input.driverOpts);
+    // Host paths and devices need an admin and the allowlist; refused before anything is made.
+    authorizeVolumeReach(deps.config, roleOf(deps.config, ctx.actor), input.name, classifyVolumeOptions(input.driver, input.driverOpts));
     const existing = await engine.inspectVolume(input.name).catch((err: unknown) => {
       if (err instanceof OpsError && err.code === 'not_found') return null;
       throw err;
