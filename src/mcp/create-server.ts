@@ -35,8 +35,10 @@ export function createMcpServer(deps: Deps, identity: string, opts: McpServerOpt
   const actor = mcpActor(identity);
   const server = new McpServer(
     { name: SERVER_NAME, title: 'storage-ops', version: opts.version ?? '0.1.0' },
-    { capabilities: { tools: { listChanged: false }, resources: {}, prompts: {}, logging: {} }, instructions: INSTRUCTIONS },
+    { capabilities: { resources: {}, prompts: {}, logging: {} }, instructions: INSTRUCTIONS },
   );
+  // The tool list is the catalog, fixed for the life of the process.
+  server.server.registerCapabilities({ tools: { listChanged: false } });
   // Tools are served by hand rather than with registerTool: the schemas are the catalog's own
   // zod objects, errors must name the field, and results carry envelopes for jobs and approvals.
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: toolList(deps.ops.all(), { readOnly }) }));

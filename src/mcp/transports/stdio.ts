@@ -1,7 +1,8 @@
 /**
  * `storage-ops mcp`: the MCP server over stdio for one local client (Claude Desktop, an IDE), as
  * the configured identity (`mcp.stdioIdentity`, default mcp:stdio). stdout carries the protocol
- * only; logs go to stderr. Resolves when the client closes the connection.
+ * only; logs go to stderr. When the client closes stdin, nothing is cut short: the process ends
+ * once the answers in flight are written and the jobs it started have finished.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Deps } from '../../core/ports.js';
@@ -16,7 +17,5 @@ export async function serveStdio(deps: Deps, opts: { version?: string } = {}): P
   });
   await server.connect(transport);
   deps.log.info('mcp server on stdio', { identity, readOnly: deps.config.mcp.readOnly });
-  // stdin ending (the client went away) closes the transport too.
-  process.stdin.once('end', () => void server.close());
   await closed;
 }
