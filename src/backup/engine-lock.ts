@@ -15,10 +15,7 @@ export async function withEngineLock(engine: EnginePort, volume: string, holder:
     throw err;
   }
   return async () => {
-    try {
-      await releaseEngine();
-    } finally {
-      await releaseFileLock();
-    }
+    await releaseEngine().catch(() => undefined);
+    await releaseFileLock();
   };
 }

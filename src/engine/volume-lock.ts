@@ -54,9 +54,9 @@ export async function lockVolumeOnEngine(docker: Docker, host: HostRef, volume: 
       return async () => {
         if (released) return;
         released = true;
-        await container.remove({ force: true }).catch((err: unknown) => {
-          if ((err as { statusCode?: number }).statusCode !== 404) throw engineError(err, host, `releasing the lock on volume ${volume}`);
-        });
+        // Never fails the work it guarded: an engine that went away keeps the container, and the
+        // next taker on this machine finds its process gone (or is this process: see below).
+        await container.remove({ force: true }).catch(() => undefined);
       };
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 409) throw engineError(err, host, `locking volume ${volume}`);
@@ -65,8 +65,10 @@ export async function lockVolumeOnEngine(docker: Docker, host: HostRef, volume: 
     const labels = info?.Config?.Labels ?? {};
     if (!info) continue; // released in between: try again
     const pid = Number(labels[L.pid]);
-    if (labels[L.hostname] === me && Number.isInteger(pid) && pid !== process.pid && !alive(pid)) {
-      // Left by a process of this machine that is gone.
+    // This process holds the data dir's lock file for the volume before it asks the engine, so a
+    // lock of its own here is a leftover (a release that could not reach the engine).
+    if (labels[L.hostname] === me && Number.isInteger(pid) && (pid === process.pid || !alive(pid))) {
+      // Left by a process of this machine that is gone, or by this one.
       await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
       continue;
     }
