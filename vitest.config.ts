@@ -8,6 +8,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           globalSetup: ['test/harness/temp-root.ts'],
+          // Some unit tests spawn processes (state and audit writers, the MCP stdio server): on a
+          // loaded 2-core machine 5 s is not enough to start them. A harness limit, not a speed target.
+          testTimeout: 60_000,
         },
       },
       {

@@ -1,16 +1,27 @@
 /**
  * Approval requests in Slack: posted where they were asked and in the approvals channel, kept up
- * to date when someone decides (here, at the CLI or anywhere else), when the approved op runs
- * and ends, and when the request expires unanswered. Requests made outside Slack (CLI, MCP,
- * schedules) reach the approvals channel through the kernel's events.
+ * to date when someone decides (here, at the CLI or anywhere else), when the requester withdraws
+ * it, when the approved op runs (a long op's job progress, then its result) and ends, and when
+ * the request expires unanswered. Requests made outside Slack (CLI, MCP, schedules) reach the
+ * approvals channel through the kernel's events. Where each request was posted is kept in the
+ * state file, so a restarted bot goes on updating its messages.
  */
 import type { ApprovalRecord } from '../core/approval-record.js';
+import { expireApprovals } from '../core/approvals.js';
 import type { KernelEvent } from '../core/events.js';
+import type { JobRecord } from '../core/job-record.js';
+import { getJob } from '../core/jobs.js';
+import type { Actor } from '../core/op.js';
 import type { View } from '../core/view.js';
 import { approvalMessage, effectiveStatus } from './blocks/approval-blocks.js';
 import type { BotRuntime, MessageRef } from './bot-runtime.js';
 import { postOrRespond, uploadAttachments, type Target } from './delivery.js';
+import { finishedView, followJobInMessages, resumeJobMessages } from './job-messages.js';
+import { rememberMessages, settleMessages, storedMessages } from './message-store.js';
 import { toOpsError } from '../core/errors.js';
+
+/** Statuses after which nothing more happens to a request (but a running job may still end). */
+const SETTLED: ReadonlySet<ApprovalRecord['status']> = new Set(['denied', 'expired', 'withdrawn', 'executed', 'failed', 'interrupted']);
 
 /** Posts a new request to `origin` (where it was asked, if in Slack) and to the approvals channel. */
 export async function postApproval(rt: BotRuntime, record: ApprovalRecord, origin: Target | null): Promise<MessageRef[]> {
@@ -37,6 +48,7 @@ export async function postApproval(rt: BotRuntime, record: ApprovalRecord, origi
       throw err;
     }
   }
+  await rememberMessages(rt.deps, { kind: 'approval', id: record.id, refs });
   scheduleExpiry(rt, record);
   return refs;
 }
@@ -53,16 +65,17 @@ export async function refreshApproval(rt: BotRuntime, record: ApprovalRecord, re
   }
 }
 
-/** At its expiry, a request nobody decided is shown as expired. */
+/**
+ * At its expiry, a request nobody decided is marked expired by the kernel (which emits
+ * approval.expired, redrawing its messages); serve's event relay does the same every second, so
+ * this timer only matters for a bot running without it.
+ */
 function scheduleExpiry(rt: BotRuntime, record: ApprovalRecord): void {
   if (record.status !== 'pending') return;
   const delay = Math.max(0, Date.parse(record.expiresAt) - rt.deps.now().getTime()) + 1000;
   const timer = setTimeout(() => {
     rt.timers.delete(timer);
-    void (async () => {
-      const current = await findApproval(rt, record.id);
-      if (current && effectiveStatus(current, rt.deps.now()) === 'expired') await refreshApproval(rt, current);
-    })().catch((err: unknown) => rt.log.warn('slack: expiry update failed', { approval: record.id, error: toOpsError(err).message }));
+    void expireApprovals(rt.deps).catch((err: unknown) => rt.log.warn('slack: expiry update failed', { approval: record.id, error: toOpsError(err).message }));
   }, Math.min(delay, 2 ** 31 - 1));
   timer.unref();
   rt.timers.add(timer);
@@ -74,22 +87,91 @@ export async function findApproval(rt: BotRuntime, id: string): Promise<Approval
 }
 
 /**
- * Follows the kernel's approval events: requests from elsewhere are posted to the approvals
- * channel; decisions, executions and expiries redraw the messages that show the request.
+ * An approved long op runs as a job: the request's messages show its progress, then the result
+ * under the decision. `actor` is given when this process started the job (a click here).
+ */
+export function followApprovalJob(rt: BotRuntime, record: ApprovalRecord, job: JobRecord, actor?: Actor): Promise<void> {
+  const refs = rt.approvalMessages.get(record.id) ?? [];
+  return followJobInMessages(
+    rt,
+    job,
+    refs,
+    {
+      title: `${record.verb}: job ${job.id}`,
+      before: () => approvalMessage(record, rt.deps.now()).blocks.slice(0, 44),
+      onFinished: async (final) => {
+        const current = (await findApproval(rt, record.id)) ?? record;
+        await refreshApproval(rt, current, finishedView(rt, final));
+        await settleMessages(rt.deps, 'approval', record.id);
+      },
+    },
+    actor ? { actor } : {},
+  );
+}
+
+/** Redraws a request after a change; follows its job if it has one; remembers when it is settled. */
+async function track(rt: BotRuntime, record: ApprovalRecord): Promise<void> {
+  await refreshApproval(rt, record);
+  const jobId = record.execution?.jobId;
+  if (jobId) {
+    const job = await getJob(rt.deps, jobId).catch(() => null);
+    if (job) {
+      void followApprovalJob(rt, record, job);
+      return;
+    }
+  }
+  if (SETTLED.has(effectiveStatus(record, rt.deps.now()))) await settleMessages(rt.deps, 'approval', record.id);
+}
+
+/**
+ * Follows the kernel's events: requests from elsewhere are posted to the approvals channel;
+ * decisions, withdrawals, executions and expiries redraw the messages that show the request; a
+ * job executing a shown request (started here or by another process) is drawn in them.
  */
 export function followApprovalEvents(rt: BotRuntime): () => void {
   return rt.deps.events.subscribe((event: KernelEvent) => {
-    if (!('approval' in event)) return;
-    const record = event.approval;
-    const work =
-      event.type === 'approval.requested'
-        ? // Slack's own requests are posted by the command, where they were asked.
-          record.requester.source === 'slack'
-          ? Promise.resolve()
-          : postApproval(rt, record, null).then(() => undefined)
-        : rt.approvalMessages.has(record.id)
-          ? refreshApproval(rt, record)
-          : Promise.resolve();
-    work.catch((err: unknown) => rt.log.warn('slack: could not show an approval event', { type: event.type, approval: record.id, error: toOpsError(err).message }));
+    let work: Promise<unknown> = Promise.resolve();
+    if (event.type === 'job.started') {
+      const approvalId = event.job.approvalId;
+      if (approvalId && rt.approvalMessages.has(approvalId) && !rt.following.has(event.job.id)) {
+        const job = event.job;
+        work = findApproval(rt, approvalId).then((record) => (record ? followApprovalJob(rt, record, job) : undefined));
+      }
+    } else if ('approval' in event) {
+      const record = event.approval;
+      if (event.type === 'approval.requested') {
+        // Slack's own requests are posted by the command, where they were asked.
+        if (record.requester.source !== 'slack') work = postApproval(rt, record, null);
+      } else if (rt.approvalMessages.has(record.id)) {
+        work = track(rt, record);
+      }
+    }
+    work.catch((err: unknown) => rt.log.warn('slack: could not show a kernel event', { type: event.type, error: toOpsError(err).message }));
   });
+}
+
+/**
+ * After a restart: the requests and jobs posted before it are shown as they are now (decided,
+ * expired or withdrawn meanwhile; a job's result), and those still open are followed again.
+ */
+export async function resumeMessages(rt: BotRuntime): Promise<void> {
+  const entries = await storedMessages(rt.deps);
+  for (const e of entries) if (e.kind === 'approval') rt.approvalMessages.set(e.id, e.refs);
+  for (const e of entries.filter((x) => x.active)) {
+    try {
+      if (e.kind === 'job') {
+        void resumeJobMessages(rt, e);
+        continue;
+      }
+      const record = await findApproval(rt, e.id);
+      if (!record) {
+        await settleMessages(rt.deps, 'approval', e.id);
+        continue;
+      }
+      if (record.status === 'pending') scheduleExpiry(rt, record);
+      await track(rt, record);
+    } catch (err) {
+      rt.log.warn('slack: could not resume a message', { kind: e.kind, id: e.id, error: toOpsError(err).message });
+    }
+  }
 }

@@ -30,6 +30,10 @@ export interface BotRuntime {
   approvalMessages: Map<string, MessageRef[]>;
   /** Approval id → the executed op's result view, so later redraws keep it. */
   approvalResults: Map<string, View>;
+  /** Jobs whose messages this bot is keeping up to date (one follower per job). */
+  following: Set<string>;
+  /** Aborted when the bot stops: followers stop waiting and drawing. */
+  stopSignal: AbortSignal;
   /** Timers to clear on stop. */
   timers: Set<NodeJS.Timeout>;
 }

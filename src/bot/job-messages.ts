@@ -1,110 +1,167 @@
 /**
- * Long ops (op.long) in Slack: one message that shows the job's progress, updated at most once
- * every 3 seconds, with a Cancel button, and replaced by the result view (or the error) when the
- * job ends. The message is posted with the bot token, so it can be updated long after the
- * command's response_url has expired.
+ * Long ops (op.long) in Slack: the kernel runs them as jobs; the bot posts one message that shows
+ * the job's progress (phase, percent, rate, ETA), updated from the job's events at most once every
+ * 3 seconds, with a Cancel button, and replaces it with the result view (or the error) when the
+ * job ends. Messages are posted with the bot token, so they can be updated long after the
+ * command's response_url has expired. Approved destructive jobs follow the same way inside the
+ * approval message.
  */
-import { followJob } from '../core/approvals.js';
-import { jobOutcome } from '../core/jobs.js';
-import { randomBytes } from 'node:crypto';
-import type { types } from '@slack/bolt';
-import { submitOp } from '../core/approvals.js';
+import { followJob, submitOp } from '../core/approvals.js';
 import { toOpsError } from '../core/errors.js';
-import type { Actor, Op, Progress } from '../core/op.js';
+import type { JobRecord } from '../core/job-record.js';
+import { getJob, waitForJob } from '../core/jobs.js';
+import type { Actor, Op } from '../core/op.js';
 import type { View } from '../core/view.js';
-import { runningBlocks, type ProgressLike } from './blocks/job-blocks.js';
-import { viewBlocks } from './blocks/view-blocks.js';
+import { runningBlocks } from './blocks/job-blocks.js';
+import { context, viewBlocks, type Block } from './blocks/view-blocks.js';
 import type { BotRuntime, MessageRef } from './bot-runtime.js';
-import { composeBlocks, postOrRespond, uploadAttachments, type Target } from './delivery.js';
+import { composeBlocks, deliverView, postOrRespond, uploadAttachments, type Target } from './delivery.js';
+import { rememberMessages, settleMessages, type StoredMessages } from './message-store.js';
 import { outputView } from './op-view.js';
 
 /** Slack allows about one update a second per message; every 3 s keeps a channel readable. */
 export const PROGRESS_INTERVAL_MS = 3000;
 
-interface LocalJob {
-  id: string;
-  requester: string;
-  controller: AbortController;
-  cancelRequestedBy: string | null;
-  redraw(): void;
+export function errorView(title: string, job: JobRecord): View {
+  const e = job.error ?? { code: 'internal', message: `the job ended ${job.status}` };
+  if (job.status === 'cancelled') {
+    return { title, summary: `Cancelled${job.cancelRequestedBy ? ` by ${job.cancelRequestedBy}` : ''}; nothing was kept from the partial run.` };
+  }
+  return { title, summary: `Failed: ${e.message}`, findings: [{ severity: 'critical', message: e.message, ...(e.hint ? { advice: e.hint } : {}) }] };
 }
 
-const jobs = new Map<string, LocalJob>();
-
-export function findLocalJob(id: string): LocalJob | undefined {
-  return jobs.get(id);
+/** The result view of a finished job. */
+export function finishedView(rt: BotRuntime, job: JobRecord): View {
+  const op = rt.deps.ops.find(job.op);
+  if (job.status === 'succeeded' && op && job.result !== null && job.result !== undefined) return outputView(op, job.result);
+  if (job.status === 'succeeded') return { title: `${job.verb}: job ${job.id}`, summary: job.summary ?? 'Done.' };
+  return errorView(`${job.verb}: job ${job.id}`, job);
 }
 
-export function errorView(title: string, err: unknown): View {
-  const e = toOpsError(err);
-  return {
-    title,
-    summary: e.code === 'cancelled' ? 'Cancelled; nothing was kept from the partial run.' : `Failed: ${e.message}`,
-    findings: e.code === 'cancelled' ? [] : [{ severity: 'critical', message: e.message, ...(e.hint ? { advice: e.hint } : {}) }],
-  };
+export interface JobFrame {
+  title: string;
+  /** Blocks above the progress or the result (who asked; the approval it executes). */
+  before(job: JobRecord): Block[];
+  /** Called once with the finished job, instead of the default result message, when set. */
+  onFinished?(job: JobRecord): Promise<void>;
 }
 
-export async function startLongOp(rt: BotRuntime, op: Op, input: Record<string, unknown>, actor: Actor, target: Target, asked: types.KnownBlock): Promise<void> {
-  const id = randomBytes(4).toString('hex');
-  const title = `${op.verb}: job ${id}`;
-  const controller = new AbortController();
-  let latest: ProgressLike | null = null;
-  let lastDraw = 0;
+export interface FollowOptions {
+  /**
+   * Who started the job, when this process did (a command, a click): the kernel's followJob
+   * waits for it. Without it (a job found after a restart, or started by another process) the
+   * bot waits with waitForJob and stops waiting when it stops.
+   */
+  actor?: Actor;
+  /** Not in the channel: the result goes through the response_url while it lasts. */
+  fallback?: Target;
+}
+
+/**
+ * Keeps `refs` showing the job: progress at most every 3 s, then the result. Resolves when the
+ * job has ended and the messages show it (or the bot stopped). A job already followed is not
+ * followed twice.
+ */
+export function followJobInMessages(rt: BotRuntime, job: JobRecord, refs: MessageRef[], frame: JobFrame, opts: FollowOptions = {}): Promise<void> {
+  if (rt.following.has(job.id)) return Promise.resolve();
+  rt.following.add(job.id);
+  let latest = job;
+  let lastDraw = Date.now();
   let timer: NodeJS.Timeout | null = null;
-  let done = false;
-  let ref: MessageRef | null = null;
+  let finished = false;
   let drawing = Promise.resolve();
 
-  const draw = (): void => {
-    if (done || !ref) return;
+  const draw = async (): Promise<void> => {
+    // A timer set while the previous update was still on its way fires early: wait the rest.
+    if (Date.now() < lastDraw + PROGRESS_INTERVAL_MS) {
+      schedule();
+      return;
+    }
+    // The last report may be older than a cancel request made since (here or at the CLI).
+    latest = await getJob(rt.deps, job.id).catch(() => latest);
+    if (finished || rt.stopSignal.aborted) return;
+    const blocks = [...frame.before(latest), ...runningBlocks(frame.title, latest.id, latest.progress, latest.cancelRequestedBy)];
+    for (const ref of refs) {
+      await rt.client.chat
+        .update({ channel: ref.channel, ts: ref.ts, text: `${frame.title}: running`, blocks })
+        .catch((err: unknown) => rt.log.warn('slack: progress update failed', { job: job.id, error: toOpsError(err).message }));
+    }
+    // Counted from when Slack has the update, so two updates are never less than 3 s apart.
     lastDraw = Date.now();
-    const r = ref;
-    const blocks = [asked, ...runningBlocks(title, id, latest, job.cancelRequestedBy)];
-    drawing = drawing
-      .then(() => rt.client.chat.update({ channel: r.channel, ts: r.ts, text: `${title}: running`, blocks }))
-      .then(() => undefined, (err: unknown) => rt.log.warn('slack: progress update failed', { job: id, error: toOpsError(err).message }));
   };
   const schedule = (): void => {
-    if (done || timer) return;
-    const wait = Math.max(0, lastDraw + PROGRESS_INTERVAL_MS - Date.now());
-    timer = setTimeout(() => {
+    if (finished || timer) return;
+    const t = setTimeout(() => {
       timer = null;
       rt.timers.delete(t);
-      draw();
-    }, wait);
-    const t = timer;
+      drawing = drawing.then(draw);
+    }, Math.max(0, lastDraw + PROGRESS_INTERVAL_MS - Date.now()));
+    timer = t;
     rt.timers.add(t);
   };
-  const job: LocalJob = { id, requester: actor.id, controller, cancelRequestedBy: null, redraw: () => draw() };
-  jobs.set(id, job);
-
-  ref = await postOrRespond(rt, target, `${title}: starting`, [asked, ...runningBlocks(title, id, null, null)]);
-  lastDraw = Date.now();
-  const onProgress = (p: Progress): void => {
-    latest = p;
-    schedule();
+  const finish = async (final: JobRecord): Promise<void> => {
+    if (frame.onFinished) {
+      await frame.onFinished(final);
+      return;
+    }
+    const rendered = viewBlocks(finishedView(rt, final), { reserveBlocks: frame.before(final).length });
+    const blocks = composeBlocks(rendered, { before: frame.before(final) });
+    for (const ref of refs) {
+      await rt.client.chat.update({ channel: ref.channel, ts: ref.ts, text: rendered.text, blocks });
+      await uploadAttachments(rt, ref, rendered);
+    }
+    if (refs.length === 0 && opts.fallback) await postOrRespond(rt, opts.fallback, rendered.text, blocks);
+    await settleMessages(rt.deps, 'job', job.id);
   };
 
-  let view: View;
-  try {
-    const submitted = await submitOp(rt.deps, op, input, { actor, onProgress, signal: controller.signal });
-    if (submitted.kind === 'job') view = outputView(op, jobOutcome(await followJob(rt.deps, submitted.job, { actor, onProgress, signal: controller.signal })));
-    else view = submitted.kind === 'done' ? outputView(op, submitted.output) : errorView(title, new Error('the job is waiting for an approval'));
-  } catch (err) {
-    view = errorView(title, err);
-  } finally {
-    done = true;
-    if (timer) clearTimeout(timer);
-    jobs.delete(id);
-  }
-  await drawing;
-  const rendered = viewBlocks(view, { reserveBlocks: 1 });
-  const blocks = composeBlocks(rendered, { before: [asked] });
-  if (ref) {
-    await rt.client.chat.update({ channel: ref.channel, ts: ref.ts, text: rendered.text, blocks });
-    await uploadAttachments(rt, ref, rendered);
+  let waited: Promise<JobRecord>;
+  if (opts.actor) {
+    waited = followJob(rt.deps, job, { actor: opts.actor, onProgress: schedule });
   } else {
-    // Not in the channel: the result goes through the response_url while it lasts.
-    await postOrRespond(rt, target, rendered.text, blocks);
+    const off = rt.deps.events.subscribe((e) => {
+      if (e.type === 'job.progress' && e.job.id === job.id) schedule();
+    });
+    waited = waitForJob(rt.deps, job.id, rt.stopSignal).finally(off);
   }
+  return waited
+    .then(async (final) => {
+      finished = true;
+      if (timer) {
+        clearTimeout(timer);
+        rt.timers.delete(timer);
+      }
+      await drawing;
+      if (!rt.stopSignal.aborted) await finish(final);
+    })
+    .catch((err: unknown) => {
+      if (!rt.stopSignal.aborted) rt.log.warn('slack: could not show a job result', { job: job.id, error: toOpsError(err).message });
+    })
+    .finally(() => rt.following.delete(job.id));
+}
+
+/** `/storage <long verb>`: start the job, post its message, follow it. */
+export async function startLongOp(rt: BotRuntime, op: Op, input: Record<string, unknown>, actor: Actor, target: Target, askedText: string): Promise<void> {
+  const asked = context(askedText);
+  const submitted = await submitOp(rt.deps, op, input, { actor });
+  if (submitted.kind === 'done') {
+    await deliverView(rt, target, outputView(op, submitted.output), 'here', { before: [asked] });
+    return;
+  }
+  if (submitted.kind !== 'job') return;
+  const job = submitted.job;
+  const title = `${op.verb}: job ${job.id}`;
+  const ref = await postOrRespond(rt, target, `${title}: starting`, [asked, ...runningBlocks(title, job.id, job.progress, null)]);
+  if (ref) await rememberMessages(rt.deps, { kind: 'job', id: job.id, refs: [ref], asked: askedText });
+  await followJobInMessages(rt, job, ref ? [ref] : [], { title, before: () => [asked] }, { actor, fallback: target });
+}
+
+/** After a restart: a job message posted before it shows the job again (or its result). */
+export async function resumeJobMessages(rt: BotRuntime, entry: StoredMessages): Promise<void> {
+  const job = await getJob(rt.deps, entry.id).catch(() => null);
+  if (!job) {
+    await settleMessages(rt.deps, 'job', entry.id);
+    return;
+  }
+  const asked = entry.asked ? [context(entry.asked)] : [];
+  await followJobInMessages(rt, job, entry.refs, { title: `${job.verb}: job ${job.id}`, before: () => asked });
 }

@@ -3,7 +3,8 @@
  * requests at /slack/events on SLACK_PORT). The bot token is checked with auth.test before
  * anything starts, so a missing or rejected token stops `serve` with an error naming the
  * variable. Listeners: the /storage command, the approval and job buttons, the App Home tab;
- * and the kernel's events (requests made elsewhere, decisions, expiries).
+ * and the kernel's events (requests made elsewhere, decisions, withdrawals, expiries, jobs).
+ * At start, messages posted before a restart are brought up to date and followed again.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,7 @@ import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Logger as
 import { OpsError, toOpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Deps } from '../core/ports.js';
-import { followApprovalEvents } from './approval-posts.js';
+import { followApprovalEvents, resumeMessages } from './approval-posts.js';
 import { slackErrorCode, type BotRuntime } from './bot-runtime.js';
 import { registerApprovalActions } from './listeners/approval-actions.js';
 import { registerAppHome } from './listeners/app-home.js';
@@ -87,6 +88,7 @@ export async function startSlackBot(deps: Deps, settings: SlackSettings, log: Lo
     log.error('slack: a listener failed', { error: toOpsError(err).message });
   });
 
+  const stopping = new AbortController();
   const rt: BotRuntime = {
     deps,
     client: app.client,
@@ -97,6 +99,8 @@ export async function startSlackBot(deps: Deps, settings: SlackSettings, log: Lo
     approvalsChannel: deps.config.slack.approvalsChannel ?? null,
     approvalMessages: new Map(),
     approvalResults: new Map(),
+    following: new Set(),
+    stopSignal: stopping.signal,
     timers: new Set(),
   };
   registerSlashCommand(app, rt);
@@ -122,12 +126,15 @@ export async function startSlackBot(deps: Deps, settings: SlackSettings, log: Lo
       hint: settings.mode === 'http' ? `Is SLACK_PORT ${settings.port} free?` : 'Check the network (or SLACK_API_URL), then start again',
     });
   }
+  // Messages posted before a restart: shown as they are now, and followed again.
+  void resumeMessages(rt).catch((err: unknown) => log.warn('slack: could not resume earlier messages', { error: toOpsError(err).message }));
   log.info('slack started', { mode: settings.mode, bot: rt.botName, team: who.team ?? null, ...(eventsUrl ? { events: eventsUrl } : {}), approvalsChannel: rt.approvalsChannel });
   return {
     mode: settings.mode,
     eventsUrl,
     async stop() {
       unsubscribe();
+      stopping.abort();
       for (const t of rt.timers) clearTimeout(t);
       rt.timers.clear();
       await app.stop();

@@ -34,6 +34,20 @@ export function cli(args: string[], env: NodeJS.ProcessEnv): CliResult {
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * Runs the built CLI without blocking this process: needed when this process shares the data dir
+ * and may hold the state file's lock mid-update (a running bot or relay), which spawnSync would
+ * freeze while the CLI waits for that lock.
+ */
+export function cliAsync(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MAIN, ...args], { env, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 export const CLI_MAIN = MAIN;
 
 /** Bad-input cases: each must exit with its code, print nothing on stdout and one matching line on stderr. */

@@ -120,12 +120,13 @@ describe('approval and job messages', () => {
     execution: null,
   };
 
-  it('a pending request has a danger Approve button behind a confirm dialog, and Deny', () => {
+  it('a pending request has a danger Approve button behind a confirm dialog, Deny, and Withdraw for the requester', () => {
     const m = approvalMessage(record, new Date('2026-01-01T00:01:00Z'));
     const actions = m.blocks.find((b) => b.type === 'actions') as { elements: Array<Record<string, unknown>> } | undefined;
     expect(actions?.elements.map((e) => [e.action_id, e.value, e.style])).toEqual([
       ['storage_approve_request', 'abcd2345', 'danger'],
       ['storage_deny_request', 'abcd2345', undefined],
+      ['storage_withdraw_request', 'abcd2345', undefined],
     ]);
     expect(actions?.elements[0]?.confirm).toMatchObject({ style: 'danger' });
     expect(JSON.stringify(m.blocks)).toContain('&lt;db&gt;');

@@ -1,8 +1,8 @@
 /**
  * An approval request as a Slack message: the preview (what would go, sizes, what stays and why),
  * who asked and when it expires, and Approve / Deny buttons while it is pending (Approve in the
- * danger style behind a confirm dialog). Once decided, the buttons give way to who decided, when,
- * and the outcome.
+ * danger style behind a confirm dialog), plus Withdraw for the requester. Once decided, the
+ * buttons give way to who decided, when, and the outcome.
  */
 import type { ApprovalRecord } from '../../core/approval-record.js';
 import { formatBytes } from '../../core/format.js';
@@ -14,6 +14,8 @@ import { context, viewBlocks, type Block, type RenderedView } from './view-block
 
 export const APPROVE_ACTION = 'storage_approve_request';
 export const DENY_ACTION = 'storage_deny_request';
+/** Shown to everyone (Slack cannot show a button to one person); only the requester may use it. */
+export const WITHDRAW_ACTION = 'storage_withdraw_request';
 
 const STATUS_LINE: Record<ApprovalRecord['status'], string> = {
   pending: ':hourglass_flowing_sand: Waiting for an admin',
@@ -69,6 +71,7 @@ export function approvalMessage(r: ApprovalRecord, now: Date, result?: View | nu
           },
         },
         { type: 'button', action_id: DENY_ACTION, value: r.id, text: { type: 'plain_text', text: 'Deny' } },
+        { type: 'button', action_id: WITHDRAW_ACTION, value: r.id, text: { type: 'plain_text', text: 'Withdraw (requester)' } },
       ],
     });
     tail.push(context(`Expires ${slackDate(r.expiresAt)}.`));

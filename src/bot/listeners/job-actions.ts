@@ -1,12 +1,14 @@
 /**
- * The Cancel button on a job's message: whoever started the job, or an admin, may cancel it.
+ * The Cancel button on a job's message: the kernel lets whoever started the job, or an admin,
+ * cancel it (from any process); others are told why, privately. The job's end redraws the message.
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { atLeast, roleOf } from '../../core/roles.js';
+import { toOpsError } from '../../core/errors.js';
+import { cancelJob } from '../../core/jobs.js';
+import { esc } from '../blocks/mrkdwn.js';
 import { CANCEL_ACTION } from '../blocks/job-blocks.js';
 import type { BotRuntime } from '../bot-runtime.js';
 import { errorText, replyPrivately, type Target } from '../delivery.js';
-import { findLocalJob } from '../job-messages.js';
 
 export function registerJobActions(app: App, rt: BotRuntime): void {
   app.action<BlockAction<ButtonAction>>(CANCEL_ACTION, async ({ ack, body, action, respond, context: ctx }) => {
@@ -15,21 +17,11 @@ export function registerJobActions(app: App, rt: BotRuntime): void {
     const target: Target = { channel: body.channel?.id ?? '', respond };
     try {
       const actor = await rt.actors.actorFor(body.user.id, body.user.name ?? body.user.username);
-      const job = findLocalJob(action.value ?? '');
-      if (!job) {
-        await replyPrivately(target, 'That job has already finished.');
-        return;
-      }
-      if (job.requester !== actor.id && !atLeast(roleOf(rt.deps.config, actor), 'admin')) {
-        await replyPrivately(target, ':no_entry: Only the person who started this job or an admin may cancel it. Nothing was changed.');
-        return;
-      }
-      if (job.cancelRequestedBy) return;
-      job.cancelRequestedBy = actor.display ?? actor.id;
-      job.controller.abort();
-      job.redraw();
+      await cancelJob(rt.deps, action.value ?? '', actor);
     } catch (err) {
-      await replyPrivately(target, errorText(err)).catch(() => undefined);
+      const e = toOpsError(err);
+      const text = e.code === 'forbidden' ? `:no_entry: ${esc(e.message)}. Nothing was changed.` : errorText(e);
+      await replyPrivately(target, text).catch(() => undefined);
     }
   });
 }

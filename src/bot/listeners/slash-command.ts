@@ -57,7 +57,8 @@ async function handleCommand(rt: BotRuntime, command: SlashCommand, respond: Res
     );
     return;
   }
-  const asked: import('@slack/bolt').types.KnownBlock = context(`${mention(actor.id)} ran \`/storage ${esc(command.text.trim()).slice(0, 2500)}\``);
+  const askedText = `${mention(actor.id)} ran \`/storage ${esc(command.text.trim()).slice(0, 2500)}\``;
+  const asked = context(askedText);
 
   if (op.effect === 'destructive') {
     const submitted = await submitOp(rt.deps, op, input, { actor });
@@ -70,7 +71,7 @@ async function handleCommand(rt: BotRuntime, command: SlashCommand, respond: Res
     return;
   }
   if (op.long) {
-    await startLongOp(rt, op, input, actor, target, asked);
+    await startLongOp(rt, op, input, actor, target, askedText);
     return;
   }
   const submitted = await submitOp(rt.deps, op, input, { actor });
