@@ -6,11 +6,7 @@ import type { Op, Preview } from '../core/op.js';
 import type { View } from '../core/view.js';
 
 export function outputView(op: Op, output: unknown): View {
-  const withView = op as Op & { view?: (o: unknown) => View };
-  if (typeof withView.view === 'function') return withView.view(output);
-  // Until every op has a view: its text rendering, shown verbatim.
-  const text = op.render(output);
-  return { title: op.verb, summary: text.split('\n')[0] ?? '', code: [{ text }] };
+  return op.view(output);
 }
 
 export function previewView(title: string, p: Preview): View {

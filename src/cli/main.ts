@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `storage-ops` command: parses the words into an op and its input, runs it through runOp
- * as the local user, and prints the op's rendering (or JSON with --json). Also hosts the process
+ * as the local user, and prints the op's view as text (or its output as JSON with --json). Also hosts the process
  * commands: serve, mcp (MCP over stdio), help, docs.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,11 +11,12 @@ import { exitCodeFor, OpsError, toOpsError } from '../core/errors.js';
 import { createLogger, silentLogger, type LogLevel } from '../core/logger.js';
 import { catalog, findOp, requireOp } from '../ops/catalog.js';
 import type { Actor } from '../core/op.js';
-import { renderApproval } from '../ops/governance/approval-shared.js';
 import { previewOp, submitOp } from '../core/approvals.js';
 import type { JobRecord } from '../core/job-record.js';
 import { cancelJob, jobOutcome, waitForJob } from '../core/jobs.js';
-import { renderPreview } from '../core/preview-text.js';
+import { approvalView } from '../core/views/approval-view.js';
+import { previewView } from '../core/views/preview-view.js';
+import { renderViewText } from '../core/views/render-text.js';
 import { redactText, redactValue } from '../core/redact.js';
 import { createProgressDisplay, silentDisplay } from './progress-display.js';
 import { commandHelp, extractReference, generalHelp, markdownReference } from '../core/words/help-text.js';
@@ -145,10 +146,10 @@ async function main(argv: string[]): Promise<number> {
     const { preview } = await previewOp(deps, op, input, { actor });
     if (input.dryRun === true) {
       // Asked for a dry run: this preview is the answer, not a step on the way.
-      print(`${renderPreview(preview)}\n\nDry run: nothing was changed. To do this, run it again without --dry-run and with --yes.`, { preview, changed: false });
+      print(`${renderViewText(previewView(preview))}\n\nDry run: nothing was changed. To do this, run it again without --dry-run and with --yes.`, { preview, changed: false });
       return 0;
     }
-    print(`${renderPreview(preview)}\n\nNothing was changed. Run it again with --yes to do this.`, { preview, changed: false });
+    print(`${renderViewText(previewView(preview))}\n\nNothing was changed. Run it again with --yes to do this.`, { preview, changed: false });
     return exitCodeFor(new OpsError('approval_required', 'preview only'));
   }
 
@@ -172,7 +173,7 @@ async function main(argv: string[]): Promise<number> {
   const submitted = await submitOp(deps, op, input, { actor, confirmed: flags.yes, signal: controller.signal, onProgress: (p) => display.update({ ...p, at: new Date().toISOString() }) });
   if (submitted.kind === 'pending') {
     const a = submitted.approval;
-    print(`${renderApproval(a)}\n\nWaiting for an admin: storage-ops approve ${a.id}`, { approval: a, changed: false });
+    print(`${renderViewText(approvalView(a))}\n\nWaiting for an admin: storage-ops approve ${a.id}`, { approval: a, changed: false });
     return exitCodeFor(new OpsError('approval_required', 'pending'));
   }
   let output: unknown;
@@ -189,7 +190,7 @@ async function main(argv: string[]): Promise<number> {
   } else {
     output = submitted.output;
   }
-  print(op.render(output), output);
+  print(renderViewText(op.view(output)), output);
   const shortfall = op.shortfall?.(output);
   if (shortfall) {
     // The result is on stdout; this says why the exit status is still 1.

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { Role } from '../config/config-schema.js';
 import type { Deps } from './ports.js';
+import type { View } from './view.js';
 
 export type Effect = 'read' | 'write' | 'destructive';
 export type Source = 'cli' | 'slack' | 'mcp' | 'schedule';
@@ -96,8 +97,12 @@ export interface Op<I extends z.ZodObject = z.ZodObject, O extends z.ZodType = z
   /** Required for destructive ops: what run() would do, changing nothing. */
   preview?(deps: Deps, input: z.output<I>, ctx: OpContext): Promise<Preview>;
   run(deps: Deps, input: z.output<I>, ctx: OpContext): Promise<z.output<O>>;
-  /** Human rendering for terminals and chat (plain text, fixed-width friendly). */
-  render(output: z.output<O>): string;
+  /**
+   * How the output is presented, independent of the transport: title, summary line, fields,
+   * typed tables, findings, notes, charts, code. Adapters render the view (src/core/views/)
+   * and never format an op's output themselves.
+   */
+  view(output: z.output<O>): View;
   /**
    * Ops whose `host` field means "every host" when omitted (not the default host): requests
    * don't pin a host for them.

@@ -14,9 +14,14 @@ export interface ViewColumn {
   /** Header as shown to people, e.g. "SIZE". */
   label: string;
   type: ColumnType;
+  /** The values are rates per second (e.g. bytes/s throughput); renderers append "/s". */
+  perSecond?: boolean;
 }
 
-/** A cell: bytes/count/percent/duration(ms) are numbers, time is an ISO string; null shows as "n/a" or "-". */
+/**
+ * A cell: bytes/count/percent/duration are numbers (percent 0-100, duration in milliseconds),
+ * time is an ISO string; null shows as "n/a" or "-".
+ */
 export type Cell = string | number | boolean | null;
 
 export interface ViewTable {
@@ -43,6 +48,8 @@ export interface ViewField {
   label: string;
   value: Cell;
   type?: ColumnType;
+  /** The value is a rate per second (e.g. bytes/s); renderers append "/s". */
+  perSecond?: boolean;
 }
 
 /** Data a renderer may draw (Slack: a PNG); a renderer that can't draw ignores it, the tables carry the numbers. */

@@ -42,16 +42,19 @@ describeDocker('backup commands in the CLI', () => {
 
     const text = cli(['backup', vol, '--compression', 'gzip'], env);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(new RegExp(`^Backed up ${vol} on local: ${vol}_\\d{8}_\\d{6}(-2)?\\n  ${dataDir}/backups/${vol}_\\S+\\.tar\\.gz\\n`));
+    expect(text.stdout).toMatch(new RegExp(`^Backed up ${vol} on local: ${vol}_\\d{8}_\\d{6}(-2)?\\n`));
+    expect(text.stdout).toMatch(new RegExp(`^File\\s+${dataDir}/backups/${vol}_\\S+\\.tar\\.gz$`, 'm'));
 
     const list = cli(['backups', vol], env);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^ID\s+VOLUME\s+HOST\s+CREATED\s+SIZE\s+FORMAT\s+VERIFIED\s+KIND/);
+    expect(list.stdout).toMatch(/^2 backup\(s\), \S+ in /);
+    expect(list.stdout).toMatch(/^ID\s+VOLUME\s+HOST\s+CREATED\s+SIZE\s+FORMAT\s+VERIFIED\s+KIND/m);
     expect(list.stdout.split('\n').filter((l) => l.startsWith(vol))).toHaveLength(2);
 
     const v = cli(['verify', id.id], env);
     expect(v.code).toBe(0);
-    expect(v.stdout).toMatch(new RegExp(`^Backup ${id.id} \\(${vol} on local\\): OK\\n  sha256 matches; read end to end: 3 entries`));
+    expect(v.stdout).toMatch(new RegExp(`^Backup ${id.id} \\(${vol} on local\\): OK\\n`));
+    expect(v.stdout).toMatch(/^Detail\s+sha256 matches; read end to end: 3 entries/m);
 
     const refused = cli(['restore', id.id, copy, '--create'], env);
     expect(refused.code).toBe(3);

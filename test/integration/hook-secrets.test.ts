@@ -82,7 +82,7 @@ describeDocker('secrets in hook commands', () => {
 
     const text = cli(['backup', vol], env);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toContain('warning: post-backup command');
+    expect(text.stdout).toContain('[warning] post-backup command');
     expectClean('backup (text)', text.stdout + text.stderr);
 
     const manifest = readFileSync(join(dataDir, 'backups', `${b.id}.manifest.json`), 'utf8');

@@ -4,6 +4,7 @@
  * verification, restore (refusals, safety backup, put-back) and retention through runOp.
  */
 import { execFileSync } from 'node:child_process';
+import { renderViewText } from '../../src/core/views/render-text.js';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
@@ -260,7 +261,7 @@ describe('verify', () => {
     expect(e.message).toMatch(new RegExp(`^backup ${b.id} failed verification: sha256 mismatch: the archive hashes to [0-9a-f]{64}, the manifest says ${b.sha256}`));
     const listed = await runOp(deps, backupList, {}, { actor });
     expect(listed.backups[0]?.verification).toMatchObject({ ok: false, level: 'full' });
-    expect(backupList.render(listed)).toMatch(/FAILED/);
+    expect(renderViewText(backupList.view(listed))).toMatch(/FAILED/);
   });
 
   it('gives clear errors for unknown and malformed ids', async () => {
@@ -401,7 +402,7 @@ describe('restore', () => {
   it('shows the last backup in volume_inspect', async () => {
     const out = await runOp(deps, volumeInspect, { name: 'db' }, { actor });
     expect(out.lastBackup).toMatchObject({ id: backupId, verified: 'never' });
-    expect(volumeInspect.render(out)).toMatch(new RegExp(`Last backup\\s+${backupId}`));
+    expect(renderViewText(volumeInspect.view(out))).toMatch(new RegExp(`Last backup\\s+${backupId}`));
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diskReport, summarize } from '../../src/ops/system/disk-report.js';
 import { runOp } from '../../src/core/run-op.js';
+import { renderViewText } from '../../src/core/views/render-text.js';
 import { FakeEngine, fakeDeps, testActor } from './fakes.js';
 
 const df = {
@@ -49,7 +50,7 @@ describe('disk_report', () => {
     expect(out.topImages.map((i) => i.repoTags[0])).toEqual(['a:1', 'b:1']);
     const critical = await runOp(deps, diskReport, { criticalPercent: 85, warnPercent: 50 }, { actor: testActor });
     expect(critical.rootFilesystem?.status).toBe('critical');
-    expect(diskReport.render(out)).toMatch(/85\.0% full.*WARNING/);
+    expect(renderViewText(diskReport.view(out))).toMatch(/85\.0% full.*WARNING/);
   });
 
   it('still reports everything else when the root filesystem cannot be read', async () => {

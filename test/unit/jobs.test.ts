@@ -35,7 +35,7 @@ function slowOp() {
       });
       return { n: input.n };
     },
-    render: (o) => `did ${o.n}`,
+    view: (o) => ({ title: 'test', summary: `did ${o.n}` }),
   });
   return { op, finish };
 }

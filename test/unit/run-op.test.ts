@@ -22,7 +22,7 @@ const destroyer = defineOp({
   async run(_deps, input, ctx) {
     return { destroyed: ctx.preview?.items.map((i) => i.id).join(',') ?? 'no preview' };
   },
-  render: (o) => o.destroyed,
+  view: (o) => ({ title: 'destroyed', summary: o.destroyed }),
 });
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -93,7 +93,7 @@ describe('runOp', () => {
       input: z.strictObject({}),
       output: z.object({ n: z.number() }),
       run: async () => ({ n: 'not a number' }) as unknown as { n: number },
-      render: () => '',
+      view: () => ({ title: 'liar', summary: '' }),
     });
     const deps = await fakeDeps();
     expect(await codeOf(runOp(deps, liar, {}, { actor: testActor }))).toBe('internal');
@@ -111,7 +111,7 @@ describe('runOp', () => {
         await Promise.resolve();
         return { job: currentJobId() };
       },
-      render: () => '',
+      view: () => ({ title: 'probe', summary: '' }),
     });
     const deps = await fakeDeps();
     expect(await runOp(deps, probe, {}, { actor: testActor, jobId: 'job-42' })).toEqual({ job: 'job-42' });

@@ -1,21 +1,23 @@
 /**
- * The readable text beside structuredContent: the op's own rendering, the approval request with
- * its preview, the job. MCP never formats an op's output itself; it shows what the op renders.
+ * The readable text beside structuredContent: the op's view, the approval request with its
+ * preview, the job, each rendered by the kernel's text renderer with its title. MCP never formats
+ * an op's output itself.
  */
 import type { ApprovalRecord } from '../../core/approval-record.js';
 import type { JobRecord } from '../../core/job-record.js';
 import type { Op } from '../../core/op.js';
-import { renderApproval } from '../../ops/governance/approval-shared.js';
-import { renderJob } from '../../ops/governance/job-shared.js';
+import { approvalView } from '../../core/views/approval-view.js';
+import { jobView } from '../../core/views/job-view.js';
+import { renderViewText } from '../../core/views/render-text.js';
 
 export function opText(op: Op, output: unknown): string {
-  return op.render(output);
+  return renderViewText(op.view(output), { title: true });
 }
 
 export function approvalText(record: ApprovalRecord): string {
-  return renderApproval(record);
+  return renderViewText(approvalView(record), { title: true });
 }
 
 export function jobText(job: JobRecord): string {
-  return renderJob(job);
+  return renderViewText(jobView(job), { title: true });
 }

@@ -7,10 +7,11 @@ import { z } from 'zod';
 import { OpsError } from '../../core/errors.js';
 import { listBackups, rebuildCatalog } from '../../backup/catalog.js';
 import { storeDir } from '../../backup/store.js';
-import { BackupSummarySchema, shortTime, summarizeBackup, verificationText } from './backup-schemas.js';
+import { BackupSummarySchema, summarizeBackup, verificationText } from './backup-schemas.js';
 import { volumeName } from '../shared/common-inputs.js';
-import { formatBytes, table } from '../../core/format.js';
+import { formatBytes } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
+import type { ViewFinding } from '../../core/view.js';
 
 const Output = z.object({
   storeDir: z.string(),
@@ -61,36 +62,52 @@ export const backupList = defineOp({
     }
     return { storeDir: storeDir(deps), backups: records.map(summarizeBackup), rescan };
   },
-  render(o) {
-    const lines: string[] = [];
-    if (o.rescan) {
-      const r = o.rescan;
-      lines.push(`Rescanned ${o.storeDir}: ${r.added.length} added, ${r.dropped.length} dropped, ${r.kept} unchanged.`);
-      for (const p of r.problems) lines.push(`  problem: ${p}`);
-      for (const f of r.orphans) lines.push(`  archive without manifest: ${f}`);
-      for (const f of r.partials) lines.push(`  temporary file: ${f}`);
-      lines.push('');
-    }
-    if (o.backups.length === 0) {
-      lines.push(`No backups in the catalog (store ${o.storeDir}).`);
-      return lines.join('\n');
-    }
-    lines.push(
-      table([
-        ['ID', 'VOLUME', 'HOST', 'CREATED', 'SIZE', 'FORMAT', 'VERIFIED', 'KIND'],
-        ...o.backups.map((b) => [
-          b.id,
-          b.volume,
-          b.host,
-          shortTime(b.createdAt),
-          formatBytes(b.bytes),
-          `${b.compression}${b.encrypted ? '+age' : ''}`,
-          verificationText(b.verification),
-          b.kind,
-        ]),
-      ]),
-    );
-    lines.push('', `${o.backups.length} backup(s), ${formatBytes(o.backups.reduce((s, b) => s + b.bytes, 0))} in ${o.storeDir}`);
-    return lines.join('\n');
+  view(o) {
+    const r = o.rescan;
+    const rescanned = r ? `Rescanned ${o.storeDir}: ${r.added.length} added, ${r.dropped.length} dropped, ${r.kept} unchanged. ` : '';
+    const total = o.backups.reduce((s, b) => s + b.bytes, 0);
+    const findings: ViewFinding[] = r
+      ? [
+          ...r.problems.map((p) => ({ severity: 'warning' as const, message: `problem: ${p}` })),
+          ...r.orphans.map((f) => ({ severity: 'warning' as const, message: `archive without manifest: ${f}`, advice: 'It is not in the catalog, so nothing restores or prunes it; remove it or keep it by hand' })),
+        ]
+      : [];
+    const failed = o.backups.filter((b) => b.verification && !b.verification.ok);
+    if (failed.length) findings.push({ severity: 'critical', message: `${failed.length} backup(s) failed verification: ${failed.map((b) => b.id).join(', ')}`, advice: 'Do not restore from them; take a new backup of their volumes' });
+    return {
+      title: 'Backups',
+      summary: o.backups.length
+        ? `${rescanned}${o.backups.length} backup(s), ${formatBytes(total)} in ${o.storeDir}`
+        : `${rescanned}No backups in the catalog (store ${o.storeDir}).`,
+      tables: o.backups.length
+        ? [
+            {
+              id: 'backups',
+              columns: [
+                { key: 'id', label: 'ID', type: 'text' },
+                { key: 'volume', label: 'VOLUME', type: 'text' },
+                { key: 'host', label: 'HOST', type: 'text' },
+                { key: 'created', label: 'CREATED', type: 'time' },
+                { key: 'size', label: 'SIZE', type: 'bytes' },
+                { key: 'format', label: 'FORMAT', type: 'text' },
+                { key: 'verified', label: 'VERIFIED', type: 'text' },
+                { key: 'kind', label: 'KIND', type: 'text' },
+              ],
+              rows: o.backups.map((b) => ({
+                id: b.id,
+                volume: b.volume,
+                host: b.host,
+                created: b.createdAt,
+                size: b.bytes,
+                format: `${b.compression}${b.encrypted ? '+age' : ''}`,
+                verified: verificationText(b.verification),
+                kind: b.kind,
+              })),
+            },
+          ]
+        : [],
+      findings,
+      notes: r ? r.partials.map((f) => `temporary file: ${f}`) : [],
+    };
   },
 });

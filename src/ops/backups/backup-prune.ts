@@ -16,9 +16,10 @@ import { describeRule, planRetention, ruleFor, type RetentionDecision, type Rete
 import { archivePath, manifestName, scanStore, storeDir } from '../../backup/store.js';
 import { fsyncDir } from '../../backup/atomic-file.js';
 import { volumeName } from '../shared/common-inputs.js';
-import { formatBytes, table } from '../../core/format.js';
+import { formatBytes } from '../../core/format.js';
 import { defineOp, type Preview, type PreviewItem } from '../../core/op.js';
 import type { Deps } from '../../core/ports.js';
+import type { ViewTable } from '../../core/view.js';
 import { shortTime } from './backup-schemas.js';
 
 const Input = z.strictObject({
@@ -172,18 +173,43 @@ export const backupPrune = defineOp({
     if (!input.dryRun && (out.removed.length || out.partialsRemoved.length)) await fsyncDir(dir).catch(() => undefined);
     return out;
   },
-  render(o) {
-    const lines: string[] = [];
+  view(o) {
     const verb = o.dryRun ? 'Would remove' : 'Removed';
-    lines.push(`${verb} ${o.removed.length} backup(s), ${formatBytes(o.freedBytes)}${o.dryRun ? ' (dry run: nothing was deleted)' : ''}.`);
-    if (o.rules.length) lines.push(...o.rules.map((r) => `  ${r.volume} on ${r.host}: ${r.rule}`));
     const rows = [
-      ...o.removed.map((i) => [o.dryRun ? 'remove' : 'removed', i.id, formatBytes(i.bytes), i.reason]),
-      ...o.skipped.map((i) => ['skipped', i.id, formatBytes(i.bytes), i.reason]),
-      ...o.kept.map((i) => ['keep', i.id, formatBytes(i.bytes), i.reason]),
+      ...o.removed.map((i) => ({ action: o.dryRun ? 'remove' : 'removed', backup: i.id, size: i.bytes, why: i.reason })),
+      ...o.skipped.map((i) => ({ action: 'skipped', backup: i.id, size: i.bytes, why: i.reason })),
+      ...o.kept.map((i) => ({ action: 'keep', backup: i.id, size: i.bytes, why: i.reason })),
     ];
-    if (rows.length) lines.push('', table([['ACTION', 'BACKUP', 'SIZE', 'WHY'], ...rows]));
-    if (o.partialsRemoved.length) lines.push('', `${o.dryRun ? 'Would remove' : 'Removed'} leftover temporary file(s): ${o.partialsRemoved.join(', ')}`);
-    return lines.join('\n');
+    const tables: ViewTable[] = [];
+    if (o.rules.length) {
+      tables.push({
+        id: 'rules',
+        title: 'Rules',
+        columns: [
+          { key: 'volume', label: 'VOLUME', type: 'text' },
+          { key: 'host', label: 'HOST', type: 'text' },
+          { key: 'rule', label: 'RULE', type: 'text' },
+        ],
+        rows: o.rules.map((r) => ({ volume: r.volume, host: r.host, rule: r.rule })),
+      });
+    }
+    if (rows.length) {
+      tables.push({
+        id: 'backups',
+        columns: [
+          { key: 'action', label: 'ACTION', type: 'text' },
+          { key: 'backup', label: 'BACKUP', type: 'text' },
+          { key: 'size', label: 'SIZE', type: 'bytes' },
+          { key: 'why', label: 'WHY', type: 'text' },
+        ],
+        rows,
+      });
+    }
+    return {
+      title: o.dryRun ? 'Backup retention (dry run)' : 'Backup retention',
+      summary: `${verb} ${o.removed.length} backup(s), ${formatBytes(o.freedBytes)}${o.dryRun ? ' (dry run: nothing was deleted)' : ''}.`,
+      tables,
+      notes: o.partialsRemoved.length ? [`${verb} leftover temporary file(s): ${o.partialsRemoved.join(', ')}`] : [],
+    };
   },
 });

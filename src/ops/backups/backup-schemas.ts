@@ -1,9 +1,8 @@
 /**
  * Output shapes shared by the backup ops (backup, backups, verify, restore, prune-backups), and
- * the one-line rendering of a backup, declared once.
+ * helpers for showing a backup, declared once.
  */
 import { z } from 'zod';
-import { formatBytes } from '../../core/format.js';
 import type { BackupManifest } from '../../state/backup-record.js';
 
 export const BackupSummarySchema = z.object({
@@ -64,8 +63,4 @@ export function verificationText(v: BackupSummary['verification']): string {
 /** "2026-11-30 12:00:05Z" from an ISO time. */
 export function shortTime(iso: string): string {
   return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-}
-
-export function describeBackup(b: BackupSummary): string {
-  return `${b.id} (${b.volume} on ${b.host}, ${shortTime(b.createdAt)}, ${formatBytes(b.bytes)} ${b.compression}${b.encrypted ? ' + age' : ''})`;
 }

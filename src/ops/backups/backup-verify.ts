@@ -80,7 +80,21 @@ export const backupVerify = defineOp({
       verifiedAt: at,
     };
   },
-  render(o) {
-    return `Backup ${o.id} (${o.volume} on ${o.host}): ${o.ok ? (o.level === 'full' ? 'OK' : 'checksum OK, content not read') : 'FAILED'}\n  ${o.detail}`;
+  view(o) {
+    const verdict = o.ok ? (o.level === 'full' ? 'OK' : 'checksum OK, content not read') : 'FAILED';
+    return {
+      title: `Verification of ${o.id}`,
+      summary: `Backup ${o.id} (${o.volume} on ${o.host}): ${verdict}`,
+      fields: [
+        { label: 'Detail', value: o.detail },
+        { label: 'Level', value: o.level },
+        { label: 'Size', value: o.bytes, type: 'bytes' },
+        { label: 'Entries', value: o.entries, type: 'count' },
+        { label: 'Files', value: o.files, type: 'count' },
+        { label: 'sha256', value: o.sha256 },
+        { label: 'Verified at', value: o.verifiedAt, type: 'time' },
+      ],
+      findings: o.problems.map((p) => ({ severity: o.ok ? ('warning' as const) : ('critical' as const), message: p })),
+    };
   },
 });

@@ -13,10 +13,11 @@ import { OpsError, toOpsError } from '../../core/errors.js';
 import { backupVolume } from '../../backup/backup-volume.js';
 import { storeDir } from '../../backup/store.js';
 import { backupPrune } from './backup-prune.js';
-import { BackupSummarySchema, describeBackup, summarizeBackup } from './backup-schemas.js';
+import { BackupSummarySchema, summarizeBackup } from './backup-schemas.js';
 import { hostField, volumeName } from '../shared/common-inputs.js';
 import { formatBytes } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
+import type { ViewFinding, ViewTable } from '../../core/view.js';
 import { runConfirmed } from '../../core/approvals.js';
 import { grantPolicy } from '../../core/policy.js';
 
@@ -40,6 +41,8 @@ const Output = z.object({
     }),
   ),
 });
+
+type Backup = z.output<typeof Output>['backups'][number];
 
 export const volumeBackup = defineOp({
   name: 'volume_backup',
@@ -121,22 +124,80 @@ export const volumeBackup = defineOp({
     }
     return out;
   },
-  render(o) {
-    const lines: string[] = [];
+  view(o) {
+    const format = (b: Backup): string => `${b.compression}${b.encrypted ? ` + age (${b.recipients.length} recipient${b.recipients.length === 1 ? '' : 's'})` : ''}`;
+    const rate = (b: Backup): number | null => (b.durationMs > 0 ? Math.round((b.dataBytes * 1000) / b.durationMs) : null);
+    const findings: ViewFinding[] = [];
+    const notes: string[] = [];
     for (const b of o.backups) {
-      lines.push(`Backed up ${b.volume} on ${o.host}: ${b.id}`);
-      lines.push(`  ${b.path}`);
-      lines.push(`  ${formatBytes(b.bytes)} ${b.compression}${b.encrypted ? ` + age (${b.recipients.length} recipient${b.recipients.length === 1 ? '' : 's'})` : ''} from ${formatBytes(b.dataBytes)} in ${b.entries} entries (${b.files} files), ${(b.durationMs / 1000).toFixed(1)}s`);
-      lines.push(`  sha256 ${b.sha256}`);
-      if (b.stoppedContainers.length) lines.push(`  stopped and restarted (${b.stopReason}): ${b.stoppedContainers.join(', ')}`);
-      for (const h of b.hooks) lines.push(`  ${h.phase}-backup command in ${h.container}: exit ${h.exitCode}`);
-      for (const w of b.warnings) lines.push(`  warning: ${w}`);
-      if (b.retention) {
-        if (b.retention.error) lines.push(`  retention not applied: ${b.retention.error}`);
-        else if (b.retention.removed.length) lines.push(`  retention removed: ${b.retention.removed.join(', ')}`);
-      }
+      // With one backup the summary names the volume; with several each line says which.
+      const of = o.backups.length > 1 ? `${b.volume}: ` : '';
+      for (const w of b.warnings) findings.push({ severity: 'warning', message: `${of}${w}` });
+      if (b.retention?.error) findings.push({ severity: 'warning', message: `${of}retention not applied: ${b.retention.error}`, advice: 'The backup stands; run `storage-ops prune-backups` to apply retention' });
+      if (b.stoppedContainers.length) notes.push(`${of}stopped and restarted (${b.stopReason}): ${b.stoppedContainers.join(', ')}`);
+      if (b.retention && !b.retention.error && b.retention.removed.length) notes.push(`${of}retention removed: ${b.retention.removed.join(', ')}`);
     }
-    if (o.backups.length > 1) lines.push('', o.backups.map(describeBackup).join('\n'));
-    return lines.join('\n');
+    const hooks: ViewTable[] = o.backups.some((b) => b.hooks.length)
+      ? [
+          {
+            id: 'hooks',
+            title: 'Backup commands',
+            columns: [
+              { key: 'volume', label: 'VOLUME', type: 'text' },
+              { key: 'phase', label: 'PHASE', type: 'text' },
+              { key: 'container', label: 'CONTAINER', type: 'text' },
+              { key: 'exitCode', label: 'EXIT', type: 'count' },
+            ],
+            rows: o.backups.flatMap((b) => b.hooks.map((h) => ({ volume: b.volume, phase: `${h.phase}-backup`, container: h.container, exitCode: h.exitCode }))),
+          },
+        ]
+      : [];
+    const one = o.backups.length === 1 ? o.backups[0] : undefined;
+    if (one) {
+      return {
+        title: `Backup of ${one.volume}`,
+        summary: `Backed up ${one.volume} on ${o.host}: ${one.id}`,
+        fields: [
+          { label: 'File', value: one.path },
+          { label: 'Size', value: one.bytes, type: 'bytes' },
+          { label: 'Format', value: format(one) },
+          { label: 'Data', value: one.dataBytes, type: 'bytes' },
+          { label: 'Entries', value: one.entries, type: 'count' },
+          { label: 'Files', value: one.files, type: 'count' },
+          { label: 'Took', value: one.durationMs, type: 'duration' },
+          { label: 'Throughput', value: rate(one), type: 'bytes', perSecond: true },
+          { label: 'sha256', value: one.sha256 },
+        ],
+        tables: hooks,
+        findings,
+        notes,
+      };
+    }
+    return {
+      title: 'Backups',
+      summary: `Backed up ${o.backups.length} volume(s) on ${o.host}, ${formatBytes(o.backups.reduce((s, b) => s + b.bytes, 0))} in ${o.storeDir}`,
+      tables: [
+        {
+          id: 'backups',
+          columns: [
+            { key: 'id', label: 'ID', type: 'text' },
+            { key: 'volume', label: 'VOLUME', type: 'text' },
+            { key: 'size', label: 'SIZE', type: 'bytes' },
+            { key: 'format', label: 'FORMAT', type: 'text' },
+            { key: 'data', label: 'DATA', type: 'bytes' },
+            { key: 'entries', label: 'ENTRIES', type: 'count' },
+            { key: 'files', label: 'FILES', type: 'count' },
+            { key: 'took', label: 'TOOK', type: 'duration' },
+            { key: 'rate', label: 'THROUGHPUT', type: 'bytes', perSecond: true },
+            { key: 'sha256', label: 'SHA256', type: 'text' },
+            { key: 'path', label: 'FILE', type: 'text' },
+          ],
+          rows: o.backups.map((b) => ({ id: b.id, volume: b.volume, size: b.bytes, format: format(b), data: b.dataBytes, entries: b.entries, files: b.files, took: b.durationMs, rate: rate(b), sha256: b.sha256, path: b.path })),
+        },
+        ...hooks,
+      ],
+      findings,
+      notes,
+    };
   },
 });

@@ -26,7 +26,8 @@ import type { AgeIdentity } from '../../backup/age.js';
 import { recordVerification } from './backup-verify.js';
 import { shortTime } from './backup-schemas.js';
 import { hostField, volumeName } from '../shared/common-inputs.js';
-import { formatBytes, table } from '../../core/format.js';
+import { formatBytes } from '../../core/format.js';
+import { keyValues } from '../shared/view-parts.js';
 import { defineOp, type Preview, type PreviewItem } from '../../core/op.js';
 import type { ContainerSummary, Deps, EnginePort, VolumeDetail } from '../../core/ports.js';
 import { VolumeUserSchema, usersByVolume, volumeSizes } from '../volumes/volume-usage.js';
@@ -289,29 +290,31 @@ export const volumeRestore = defineOp({
       await releaseVolume();
     }
   },
-  render(o) {
-    const lines = [
-      `Restored ${o.backupId} (${o.source.volume} on ${o.source.host}, ${shortTime(o.source.createdAt)}) onto ${o.target} on ${o.host}${o.created ? ' (created)' : ''}.`,
-      `  verified first: ${o.verification}`,
-      `  ${o.restored.entries} entries (${o.restored.files} files, ${formatBytes(o.restored.dataBytes)}) in ${(o.durationMs / 1000).toFixed(1)}s`,
-    ];
-    if (o.safetyBackupId) lines.push(`  safety backup of the previous content: ${o.safetyBackupId} (undo: storage-ops restore ${o.safetyBackupId} ${o.target} --host ${o.host} --force --yes)`);
-    else lines.push('  the target was empty: no safety backup was needed');
-    if (o.stoppedContainers.length) lines.push(`  stopped and started again: ${o.stoppedContainers.join(', ')}`);
-    const kv = (m: Record<string, string>): string => Object.entries(m).map(([k, v]) => `${k}=${v}`).join(', ') || '-';
-    lines.push(
-      '',
-      table([
-        ['Name', o.volume.name],
-        ['Host', o.host],
-        ['Driver', o.volume.driver],
-        ['Mountpoint', o.volume.mountpoint],
-        ['Labels', kv(o.volume.labels)],
-        ['Size', formatBytes(o.volume.size)],
-        ['Used by', o.volume.usedBy.map((u) => `${u.name} (${u.state})`).join(', ') || '-'],
-      ]),
-    );
-    return lines.join('\n');
+  view(o) {
+    const notes = o.safetyBackupId
+      ? [`undo: storage-ops restore ${o.safetyBackupId} ${o.target} --host ${o.host} --force --yes`]
+      : ['the target was empty: no safety backup was needed'];
+    return {
+      title: `Restore of ${o.backupId}`,
+      summary: `Restored ${o.backupId} (${o.source.volume} on ${o.source.host}, ${shortTime(o.source.createdAt)}) onto ${o.target} on ${o.host}${o.created ? ' (created)' : ''}.`,
+      fields: [
+        { label: 'Verified first', value: o.verification },
+        { label: 'Entries', value: o.restored.entries, type: 'count' },
+        { label: 'Files', value: o.restored.files, type: 'count' },
+        { label: 'Data', value: o.restored.dataBytes, type: 'bytes' },
+        { label: 'Took', value: o.durationMs, type: 'duration' },
+        { label: 'Safety backup', value: o.safetyBackupId ?? 'none' },
+        ...(o.stoppedContainers.length ? [{ label: 'Stopped and started again', value: o.stoppedContainers.join(', ') }] : []),
+        { label: 'Name', value: o.volume.name },
+        { label: 'Host', value: o.host },
+        { label: 'Driver', value: o.volume.driver },
+        { label: 'Mountpoint', value: o.volume.mountpoint },
+        { label: 'Labels', value: keyValues(o.volume.labels) },
+        { label: 'Size', value: o.volume.size, type: 'bytes' },
+        { label: 'Used by', value: o.volume.usedBy.map((u) => `${u.name} (${u.state})`).join(', ') || '-' },
+      ],
+      notes,
+    };
   },
 });
 

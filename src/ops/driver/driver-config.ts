@@ -111,19 +111,31 @@ export const driverConfig = defineOp({
       checklist,
     };
   },
-  render(o) {
-    const lines = [
-      `Host ${o.host}: currently ${o.current.driver} on ${o.current.backingFilesystem ?? 'unknown fs'} at ${o.current.dockerRootDir} (kernel ${o.current.kernelVersion})`,
-      '',
-      'Proposed /etc/docker/daemon.json (not applied):',
-      o.daemonJsonText,
-      '',
-      o.problems.length ? 'Problems:' : 'Problems: none',
-      ...o.problems.map((p) => `  [${p.severity}] ${p.message}`),
-      '',
-      'Checklist:',
-      ...o.checklist.map((c, i) => `  ${i + 1}. ${c}`),
-    ];
-    return lines.join('\n');
+  view(o) {
+    const proposed = String(o.daemonJson['storage-driver'] ?? '');
+    const critical = o.problems.filter((p) => p.severity === 'critical').length;
+    return {
+      title: `daemon.json proposal for ${o.host}`,
+      summary: `Host ${o.host}: proposed daemon.json for ${proposed} (not applied) — ${o.problems.length ? `${o.problems.length} problem(s), ${critical} critical` : 'no problems found'}`,
+      fields: [
+        { label: 'Current driver', value: o.current.driver },
+        { label: 'Backing filesystem', value: o.current.backingFilesystem ?? 'unknown fs' },
+        { label: 'DockerRootDir', value: o.current.dockerRootDir },
+        { label: 'Kernel', value: o.current.kernelVersion },
+      ],
+      code: [{ label: 'Proposed /etc/docker/daemon.json (not applied)', language: 'json', text: o.daemonJsonText }],
+      findings: o.problems.map((p) => ({ severity: p.severity, message: p.message })),
+      tables: [
+        {
+          id: 'checklist',
+          title: 'Checklist',
+          columns: [
+            { key: 'step', label: 'STEP', type: 'count' },
+            { key: 'what', label: 'WHAT', type: 'text' },
+          ],
+          rows: o.checklist.map((c, i) => ({ step: i + 1, what: c })),
+        },
+      ],
+    };
   },
 });

@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { hostField } from '../shared/common-inputs.js';
 import { DRIVER_PROFILES, driverFindings, explainStatus, recommendation } from './driver-knowledge.js';
-import { table } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
 
 export const FindingSchema = z.object({
@@ -57,18 +56,41 @@ export const driverInspect = defineOp({
       recommendation: recommendation(info, findings),
     };
   },
-  render(o) {
-    const lines = [
-      `Host ${o.host}: storage driver ${o.driver} (engine ${o.serverVersion}, kernel ${o.kernelVersion})`,
-      `DockerRootDir: ${o.dockerRootDir}`,
-    ];
-    if (o.profile) lines.push(`Profile: ${o.profile.useCase}; performance ${o.profile.performance}, stability ${o.profile.stability}; ${o.profile.notes}`);
-    if (o.status.length) {
-      lines.push('', table([['STATUS', 'VALUE', 'MEANING'], ...o.status.map((s) => [s.key, s.value, s.meaning])]));
-    }
-    lines.push('', o.findings.length ? 'Findings:' : 'Findings: none');
-    for (const f of o.findings) lines.push(`  [${f.severity}] ${f.message}. ${f.advice}`);
-    lines.push('', `Recommendation: ${o.recommendation}`);
-    return lines.join('\n');
+  view(o) {
+    const counts = (['critical', 'warning', 'info'] as const)
+      .map((sev) => [sev, o.findings.filter((f) => f.severity === sev).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([sev, n]) => `${n} ${sev}`);
+    return {
+      title: `Storage driver on ${o.host}`,
+      summary: `Host ${o.host}: storage driver ${o.driver} (engine ${o.serverVersion}, kernel ${o.kernelVersion}) — ${counts.length ? `findings: ${counts.join(', ')}` : 'no findings'}`,
+      fields: [
+        { label: 'DockerRootDir', value: o.dockerRootDir },
+        { label: 'Operating system', value: o.operatingSystem },
+        ...(o.profile
+          ? [
+              { label: 'Use case', value: o.profile.useCase },
+              { label: 'Performance', value: o.profile.performance },
+              { label: 'Stability', value: o.profile.stability },
+              { label: 'Notes', value: o.profile.notes },
+            ]
+          : []),
+        { label: 'Recommendation', value: o.recommendation },
+      ],
+      tables: o.status.length
+        ? [
+            {
+              id: 'status',
+              columns: [
+                { key: 'key', label: 'STATUS', type: 'text' },
+                { key: 'value', label: 'VALUE', type: 'text' },
+                { key: 'meaning', label: 'MEANING', type: 'text' },
+              ],
+              rows: o.status.map((s) => ({ key: s.key, value: s.value, meaning: s.meaning })),
+            },
+          ]
+        : [],
+      findings: o.findings.map((f) => ({ severity: f.severity, message: f.message, advice: f.advice })),
+    };
   },
 });

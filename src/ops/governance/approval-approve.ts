@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { decideApproval, followJob } from '../../core/approvals.js';
 import { defineOp } from '../../core/op.js';
-import { approvalId, DecisionOutput, renderResult } from './approval-shared.js';
+import { approvalId, DecisionOutput, decisionView, resultViewOf } from './approval-shared.js';
 
 export const approvalApprove = defineOp({
   name: 'approval_approve',
@@ -29,9 +29,7 @@ export const approvalApprove = defineOp({
     const result = job ? (job.status === 'succeeded' ? job.result : null) : r.output;
     const approval = job ? ((await deps.state.read()).approvals ?? []).find((a) => a.id === r.record.id) ?? r.record : r.record;
     const message = job && job.status !== 'succeeded' ? `${r.message}; the job ended ${job.status}: ${job.error?.message ?? ''}` : r.message;
-    return { approval, alreadyDecided: r.alreadyDecided, message, result, resultText: result === null ? null : renderResult(deps, approval.op, result), job };
+    return { approval, alreadyDecided: r.alreadyDecided, message, result, resultView: result === null ? null : resultViewOf(deps, approval.op, result), job };
   },
-  render(o) {
-    return o.resultText ? `${o.message}\n\n${o.resultText}` : o.message;
-  },
+  view: decisionView,
 });

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { decideApproval } from '../../core/approvals.js';
 import { defineOp } from '../../core/op.js';
-import { approvalId, DecisionOutput } from './approval-shared.js';
+import { approvalId, DecisionOutput, decisionView } from './approval-shared.js';
 
 export const approvalDeny = defineOp({
   name: 'approval_deny',
@@ -24,9 +24,7 @@ export const approvalDeny = defineOp({
   examples: ['k3m9x2qa --note "not during business hours"'],
   async run(deps, input, ctx) {
     const r = await decideApproval(deps, input.id, 'deny', { actor: ctx.actor, note: input.note ? `denied: ${input.note}` : undefined, idempotencyKey: input.key ?? randomUUID() });
-    return { approval: r.record, alreadyDecided: r.alreadyDecided, message: r.message, result: null, resultText: null, job: null };
+    return { approval: r.record, alreadyDecided: r.alreadyDecided, message: r.message, result: null, resultView: null, job: null };
   },
-  render(o) {
-    return o.message;
-  },
+  view: decisionView,
 });

@@ -1,37 +1,46 @@
 /**
- * What the approval ops share: the id field, the decision output and the text of a request.
+ * What the approval ops share: the id field, and the decision output with its view.
  */
 import { z } from 'zod';
 import { JobRecordSchema } from '../../core/job-record.js';
-import { ApprovalRecordSchema, type ApprovalRecord } from '../../core/approval-record.js';
+import { ApprovalRecordSchema } from '../../core/approval-record.js';
 import { APPROVAL_ID_PATTERN } from '../../core/approvals.js';
-import { renderPreview } from '../../core/preview-text.js';
 import type { Deps } from '../../core/ports.js';
+import type { View, ViewField } from '../../core/view.js';
+import { ViewSchema } from '../../core/views/view-schema.js';
 
 export const approvalId = z.string().regex(APPROVAL_ID_PATTERN, 'approval ids are 8 lowercase letters and digits');
-
-export function renderApproval(r: ApprovalRecord): string {
-  const lines = [
-    `Request ${r.id}: ${r.verb} on ${r.host ?? '-'} by ${r.requester.display ?? r.requester.id} — ${r.status}` +
-      (r.decidedBy ? ` (${r.decidedBy}${r.decisionNote ? `: ${r.decisionNote}` : ''})` : ` (expires ${r.expiresAt})`),
-    renderPreview(r.preview),
-  ];
-  if (r.execution?.error) lines.push(`execution failed: ${r.execution.error}`);
-  return lines.join('\n');
-}
 
 export const DecisionOutput = z.object({
   approval: ApprovalRecordSchema,
   alreadyDecided: z.boolean().describe('someone had decided already; nothing was done'),
   message: z.string(),
   result: z.unknown().nullable().describe("the executed op's output, when it ran to the end"),
-  resultText: z.string().nullable(),
+  resultView: ViewSchema.nullable().describe("the executed op's output as a view"),
   job: JobRecordSchema.nullable().describe('the job that executed it (long ops), as it ended'),
 });
+export type DecisionOutput = z.output<typeof DecisionOutput>;
 
-
-/** The executed op's own presentation of its output. */
-export function renderResult(deps: Deps, opName: string, result: unknown): string | null {
+/** The executed op's view of its output; made in run(), where the catalog is at hand. */
+export function resultViewOf(deps: Deps, opName: string, result: unknown): View | null {
   const op = deps.ops.find(opName);
-  return op ? op.render(result) : null;
+  return op ? op.view(result) : null;
+}
+
+/** The decision's message, then what the executed op did (its fields, tables, findings...). */
+export function decisionView(o: DecisionOutput): View {
+  const r = o.resultView;
+  const fields: ViewField[] = [];
+  if (o.job) fields.push({ label: 'Job', value: `${o.job.id} (${o.job.status})` });
+  if (r) fields.push({ label: 'Result', value: r.summary }, ...(r.fields ?? []));
+  return {
+    title: `Request ${o.approval.id}: ${o.approval.status}`,
+    summary: o.message,
+    fields,
+    tables: r?.tables ?? [],
+    findings: r?.findings ?? [],
+    notes: [...(o.approval.decisionNote && !r ? [`decision: ${o.approval.decisionNote}`] : []), ...(r?.notes ?? [])],
+    charts: r?.charts ?? [],
+    code: r?.code ?? [],
+  };
 }

@@ -6,6 +6,7 @@ import { ApprovalRecordSchema } from '../../core/approval-record.js';
 import { withdrawApproval } from '../../core/approvals.js';
 import { defineOp } from '../../core/op.js';
 import { approvalId } from './approval-shared.js';
+import { approvalView } from '../../core/views/approval-view.js';
 
 export const approvalWithdraw = defineOp({
   name: 'approval_withdraw',
@@ -22,7 +23,7 @@ export const approvalWithdraw = defineOp({
   async run(deps, input, ctx) {
     return { approval: await withdrawApproval(deps, input.id, ctx.actor) };
   },
-  render(o) {
-    return `Request ${o.approval.id} (${o.approval.verb}) withdrawn; nothing was changed.`;
+  view(o) {
+    return { ...approvalView(o.approval), summary: `Request ${o.approval.id} (${o.approval.verb}) withdrawn; nothing was changed.` };
   },
 });

@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { readAudit } from '../../core/audit.js';
 import { AuditEntrySchema, type AuditEntry } from '../../core/audit-entry.js';
-import { table } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
 import { OpsError } from '../../core/errors.js';
 import { closest } from '../../core/words/suggest.js';
@@ -41,28 +40,44 @@ export const auditLog = defineOp({
       filter: (e) => (!input.op || e.op === input.op) && (!input.actor || e.actor === input.actor) && (!input.approval || e.approvalId === input.approval),
     });
   },
-  render(o) {
-    if (o.entries.length === 0) return 'No audit entries.';
-    const rows = table([
-      ['TIME', 'ACTOR', 'OP', 'HOST', 'PHASE', 'OUTCOME', 'DETAIL'],
-      ...o.entries.map((e) => [
-        e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-        e.actor,
-        e.op,
-        e.host ?? '-',
-        e.phase,
-        e.outcome,
-        detailText(e),
-      ]),
-    ]);
-    return o.more ? `${rows}\n(older entries exist: raise --limit to see them)` : rows;
+  view(o) {
+    const title = 'Audit log';
+    if (o.entries.length === 0) return { title, summary: 'No audit entries.' };
+    return {
+      title,
+      summary: `${o.entries.length} audit entr${o.entries.length === 1 ? 'y' : 'ies'}, newest first${o.more ? '; older ones exist' : ''}`,
+      tables: [
+        {
+          id: 'entries',
+          columns: [
+            { key: 'at', label: 'TIME', type: 'time' },
+            { key: 'actor', label: 'ACTOR', type: 'text' },
+            { key: 'op', label: 'OP', type: 'text' },
+            { key: 'host', label: 'HOST', type: 'text' },
+            { key: 'phase', label: 'PHASE', type: 'text' },
+            { key: 'outcome', label: 'OUTCOME', type: 'text' },
+            { key: 'duration', label: 'TOOK', type: 'duration' },
+            { key: 'detail', label: 'DETAIL', type: 'text' },
+          ],
+          rows: o.entries.map((e) => ({
+            at: e.at,
+            actor: e.actor,
+            op: e.op,
+            host: e.host,
+            phase: e.phase,
+            outcome: e.outcome,
+            duration: e.durationMs,
+            detail: detailText(e),
+          })),
+        },
+      ],
+      notes: o.more ? ['older entries exist: raise --limit to see them'] : [],
+    };
   },
 });
 
-/** The DETAIL column: the error, else an approval step's note (who decided, why), else the run time. */
+/** The DETAIL column: the error, else an approval step's note (the decider's reason). */
 function detailText(e: AuditEntry): string {
   if (e.error) return `${e.error.code}: ${e.error.message}`;
-  const note = typeof e.detail?.note === 'string' ? `note: ${e.detail.note}` : '';
-  const time = e.durationMs !== null ? `${e.durationMs} ms` : '';
-  return [note, time].filter(Boolean).join('; ');
+  return typeof e.detail?.note === 'string' ? `note: ${e.detail.note}` : '';
 }

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { JobRecordSchema } from '../../core/job-record.js';
 import { cancelJob } from '../../core/jobs.js';
 import { defineOp } from '../../core/op.js';
-import { jobId, renderJob } from './job-shared.js';
+import { jobId } from './job-shared.js';
+import { jobView } from '../../core/views/job-view.js';
 
 export const jobCancel = defineOp({
   name: 'job_cancel',
@@ -24,7 +25,8 @@ export const jobCancel = defineOp({
   async run(deps, input, ctx) {
     return { job: await cancelJob(deps, input.id, ctx.actor) };
   },
-  render(o) {
-    return `Cancel requested for job ${o.job.id}; it stops within seconds.\n${renderJob(o.job)}`;
+  view(o) {
+    const job = jobView(o.job);
+    return { ...job, title: `Cancel job ${o.job.id}`, summary: `Cancel requested for job ${o.job.id}; it stops within seconds.`, fields: [{ label: 'Job', value: job.summary }, ...(job.fields ?? [])] };
   },
 });

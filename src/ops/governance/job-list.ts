@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { JobRecordSchema, JobStatusSchema } from '../../core/job-record.js';
 import { listJobs } from '../../core/jobs.js';
 import { defineOp } from '../../core/op.js';
-import { renderJob } from './job-shared.js';
+import { jobsTable } from './job-shared.js';
 
 export const jobList = defineOp({
   name: 'job_list',
@@ -23,8 +23,13 @@ export const jobList = defineOp({
   async run(deps, input) {
     return { jobs: await listJobs(deps, { ...(input.status ? { status: input.status } : {}), limit: input.limit }) };
   },
-  render(o) {
-    if (o.jobs.length === 0) return 'No jobs.';
-    return o.jobs.map(renderJob).join('\n\n');
+  view(o) {
+    if (o.jobs.length === 0) return { title: 'Jobs', summary: 'No jobs.' };
+    const count = (s: string): number => o.jobs.filter((j) => j.status === s).length;
+    return {
+      title: 'Jobs',
+      summary: `${o.jobs.length} job(s), newest first: ${count('running')} running, ${count('queued')} queued`,
+      tables: [jobsTable(o.jobs)],
+    };
   },
 });

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { JobRecordSchema } from '../../core/job-record.js';
 import { getJob } from '../../core/jobs.js';
 import { defineOp } from '../../core/op.js';
-import { jobId, renderJob } from './job-shared.js';
+import { jobId } from './job-shared.js';
+import { jobView } from '../../core/views/job-view.js';
 
 export const jobShow = defineOp({
   name: 'job_show',
@@ -21,7 +22,5 @@ export const jobShow = defineOp({
   async run(deps, input) {
     return { job: await getJob(deps, input.id) };
   },
-  render(o) {
-    return renderJob(o.job);
-  },
+  view: (o) => jobView(o.job),
 });

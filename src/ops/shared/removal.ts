@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { OpsError, toOpsError } from '../../core/errors.js';
-import { formatBytes, table } from '../../core/format.js';
+import { formatBytes } from '../../core/format.js';
 import type { Preview, PreviewItem } from '../../core/op.js';
+import type { View, ViewFinding } from '../../core/view.js';
 import type { ContainerSummary, EnginePort } from '../../core/ports.js';
 import { protectionReason } from './protection.js';
 import type { Config } from '../../config/config-schema.js';
@@ -68,17 +69,38 @@ export async function removeEach(
   return result;
 }
 
-export function renderRemoval(o: RemovalResult, verb: string): string {
-  const lines = [
-    `${verb} on ${o.host}: ${o.removed.length} removed (${formatBytes(o.reclaimedBytes)} reclaimed), ${o.skipped.length} skipped, ${o.failed.length} failed.`,
-  ];
+const REMOVAL_TITLES: Record<string, string> = { rm: 'Volume removal', prune: 'Volume prune', cleanup: 'Clean-up' };
+
+/** The result of rm, prune and cleanup: one line, every previewed item with what happened and why. */
+export function removalView(o: RemovalResult, verb: string): View {
   const rows = [
-    ...o.removed.map((i) => ['removed', i.kind, i.name, formatBytes(i.sizeBytes), '']),
-    ...o.skipped.map((i) => ['skipped', i.kind, i.name, formatBytes(i.sizeBytes), i.reason ?? '']),
-    ...o.failed.map((i) => ['FAILED', i.kind, i.name, formatBytes(i.sizeBytes), i.reason ?? '']),
+    ...o.removed.map((i) => ({ result: 'removed', kind: i.kind, name: i.name, size: i.sizeBytes, why: '' })),
+    ...o.skipped.map((i) => ({ result: 'skipped', kind: i.kind, name: i.name, size: i.sizeBytes, why: i.reason ?? '' })),
+    ...o.failed.map((i) => ({ result: 'FAILED', kind: i.kind, name: i.name, size: i.sizeBytes, why: i.reason ?? '' })),
   ];
-  if (rows.length) lines.push('', table([['RESULT', 'KIND', 'NAME', 'SIZE', 'WHY'], ...rows]));
-  return lines.join('\n');
+  const findings: ViewFinding[] = o.failed.length
+    ? [{ severity: 'warning', message: `${o.failed.length} item(s) could not be removed: ${o.failed.map((i) => i.name).join(', ')}`, advice: 'The rest went on; the WHY column has the engine\'s error. Fix it and run the clean-up again' }]
+    : [];
+  return {
+    title: `${REMOVAL_TITLES[verb] ?? verb} on ${o.host}`,
+    summary: `${verb} on ${o.host}: ${o.removed.length} removed (${formatBytes(o.reclaimedBytes)} reclaimed), ${o.skipped.length} skipped, ${o.failed.length} failed.`,
+    tables: rows.length
+      ? [
+          {
+            id: 'items',
+            columns: [
+              { key: 'result', label: 'RESULT', type: 'text' },
+              { key: 'kind', label: 'KIND', type: 'text' },
+              { key: 'name', label: 'NAME', type: 'text' },
+              { key: 'size', label: 'SIZE', type: 'bytes' },
+              { key: 'why', label: 'WHY', type: 'text' },
+            ],
+            rows,
+          },
+        ]
+      : [],
+    findings,
+  };
 }
 
 export function removalAuditDetail(o: RemovalResult): Record<string, unknown> {

@@ -8,9 +8,10 @@
 import { z } from 'zod';
 import { OpsError, toOpsError } from '../../core/errors.js';
 import { hostField } from '../shared/common-inputs.js';
-import { formatBytes, formatPercent, shortId, table } from '../../core/format.js';
+import { formatBytes, formatPercent, shortId } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
 import type { SystemDf } from '../../core/ports.js';
+import type { ViewChart, ViewFinding, ViewTable } from '../../core/view.js';
 
 const SummaryRow = z.object({
   type: z.enum(['Images', 'Containers', 'Local Volumes', 'Build Cache']),
@@ -150,34 +151,109 @@ export const diskReport = defineOp({
       warnings,
     };
   },
-  render(o) {
-    const lines: string[] = [];
+  view(o) {
     const fs = o.rootFilesystem;
-    if (fs) {
-      const mark = fs.status === 'ok' ? 'OK' : fs.status.toUpperCase();
-      lines.push(
-        `Host ${o.host} (${o.driver}): ${o.dockerRootDir} on ${fs.filesystem} is ${formatPercent(fs.usedPercent)} full ` +
-          `(${formatBytes(fs.usedBytes)} used, ${formatBytes(fs.availableBytes)} free of ${formatBytes(fs.totalBytes)}) - ${mark} ` +
-          `(warn ${fs.warnPercent}%, critical ${fs.criticalPercent}%)`,
-      );
-    } else {
-      lines.push(`Host ${o.host} (${o.driver}): ${o.dockerRootDir}`);
-    }
-    lines.push('', table([
-      ['TYPE', 'TOTAL', 'ACTIVE', 'SIZE', 'RECLAIMABLE'],
-      ...o.summary.map((r) => [r.type, String(r.total), String(r.active), formatBytes(r.sizeBytes), `${formatBytes(r.reclaimableBytes)} (${r.reclaimablePercent}%)`]),
-    ]));
+    const summary = fs
+      ? `Host ${o.host} (${o.driver}): ${o.dockerRootDir} on ${fs.filesystem} is ${formatPercent(fs.usedPercent)} full ` +
+        `(${formatBytes(fs.usedBytes)} used, ${formatBytes(fs.availableBytes)} free of ${formatBytes(fs.totalBytes)}) - ${fs.status === 'ok' ? 'OK' : fs.status.toUpperCase()} ` +
+        `(warn ${fs.warnPercent}%, critical ${fs.criticalPercent}%)`
+      : `Host ${o.host} (${o.driver}): ${o.dockerRootDir}`;
+    const reclaimable = o.summary.reduce((s, r) => s + r.reclaimableBytes, 0);
+    const tables: ViewTable[] = [
+      {
+        id: 'usage',
+        columns: [
+          { key: 'type', label: 'TYPE', type: 'text' },
+          { key: 'total', label: 'TOTAL', type: 'count' },
+          { key: 'active', label: 'ACTIVE', type: 'count' },
+          { key: 'size', label: 'SIZE', type: 'bytes' },
+          { key: 'reclaimable', label: 'RECLAIMABLE', type: 'bytes' },
+          { key: 'reclaimablePercent', label: '%', type: 'percent' },
+        ],
+        rows: o.summary.map((r) => ({ type: r.type, total: r.total, active: r.active, size: r.sizeBytes, reclaimable: r.reclaimableBytes, reclaimablePercent: r.reclaimablePercent })),
+      },
+    ];
     if (o.topContainers.length) {
-      lines.push('', 'Largest containers:', table([['NAME', 'IMAGE', 'STATE', 'SIZE', 'VIRTUAL'], ...o.topContainers.map((c) => [c.name, c.image, c.state, formatBytes(c.sizeRw), formatBytes(c.sizeRootFs)])]));
+      tables.push({
+        id: 'largest-containers',
+        title: 'Largest containers',
+        columns: [
+          { key: 'name', label: 'NAME', type: 'text' },
+          { key: 'image', label: 'IMAGE', type: 'text' },
+          { key: 'state', label: 'STATE', type: 'text' },
+          { key: 'size', label: 'SIZE', type: 'bytes' },
+          { key: 'virtual', label: 'VIRTUAL', type: 'bytes' },
+        ],
+        rows: o.topContainers.map((c) => ({ name: c.name, image: c.image, state: c.state, size: c.sizeRw, virtual: c.sizeRootFs })),
+      });
     }
     if (o.topImages.length) {
-      lines.push('', 'Largest images:', table([['IMAGE', 'ID', 'SIZE', 'CONTAINERS'], ...o.topImages.map((i) => [i.repoTags[0] ?? '<none>', shortId(i.id), formatBytes(i.size), String(i.containers)])]));
+      tables.push({
+        id: 'largest-images',
+        title: 'Largest images',
+        columns: [
+          { key: 'image', label: 'IMAGE', type: 'text' },
+          { key: 'id', label: 'ID', type: 'text' },
+          { key: 'size', label: 'SIZE', type: 'bytes' },
+          { key: 'containers', label: 'CONTAINERS', type: 'count' },
+        ],
+        rows: o.topImages.map((i) => ({ image: i.repoTags[0] ?? '<none>', id: shortId(i.id), size: i.size, containers: i.containers })),
+      });
     }
     if (o.volumes.length) {
-      const vols = [...o.volumes].sort((a, b) => (b.size ?? -1) - (a.size ?? -1));
-      lines.push('', 'Volumes:', table([['NAME', 'DRIVER', 'LINKS', 'SIZE'], ...vols.map((v) => [v.name, v.driver, String(v.refCount), formatBytes(v.size)])]));
+      tables.push({
+        id: 'volumes',
+        title: 'Volumes',
+        columns: [
+          { key: 'name', label: 'NAME', type: 'text' },
+          { key: 'driver', label: 'DRIVER', type: 'text' },
+          { key: 'links', label: 'LINKS', type: 'count' },
+          { key: 'size', label: 'SIZE', type: 'bytes' },
+        ],
+        rows: [...o.volumes].sort((a, b) => (b.size ?? -1) - (a.size ?? -1)).map((v) => ({ name: v.name, driver: v.driver, links: v.refCount, size: v.size })),
+      });
     }
-    for (const w of o.warnings) lines.push('', `warning: ${w}`);
-    return lines.join('\n');
+    const findings: ViewFinding[] = [];
+    if (fs && fs.status !== 'ok') {
+      findings.push({
+        severity: fs.status,
+        message: `${o.dockerRootDir} on ${o.host} is ${formatPercent(fs.usedPercent)} full, over the ${fs.status === 'critical' ? 'critical' : 'warning'} threshold of ${fs.status === 'critical' ? fs.criticalPercent : fs.warnPercent}%`,
+        advice: `${formatBytes(reclaimable)} is reclaimable: preview a clean-up with \`storage-ops cleanup --host ${o.host}\``,
+      });
+    }
+    for (const w of o.warnings) findings.push({ severity: 'warning', message: w });
+    const charts: ViewChart[] = [
+      {
+        id: 'usage-per-kind',
+        title: `Docker disk usage on ${o.host}`,
+        kind: 'stacked-bar',
+        unit: 'bytes',
+        points: o.summary.flatMap((r) => [
+          { x: r.type, series: 'in use', value: r.sizeBytes - r.reclaimableBytes },
+          { x: r.type, series: 'reclaimable', value: r.reclaimableBytes },
+        ]),
+      },
+    ];
+    if (fs) {
+      charts.push({
+        id: 'root-filesystem',
+        title: `${o.dockerRootDir} on ${o.host}`,
+        kind: 'gauge',
+        unit: 'percent',
+        points: [{ x: 'used', value: fs.usedPercent }],
+        thresholds: [
+          { label: 'warn', value: fs.warnPercent },
+          { label: 'critical', value: fs.criticalPercent },
+        ],
+      });
+    }
+    return {
+      title: `Docker disk usage on ${o.host}`,
+      summary,
+      fields: [{ label: 'Reclaimable', value: reclaimable, type: 'bytes' }],
+      tables,
+      findings,
+      charts,
+    };
   },
 });

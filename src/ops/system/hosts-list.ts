@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { toOpsError } from '../../core/errors.js';
-import { table } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
 
 const PING_TIMEOUT_MS = 5000;
@@ -50,16 +49,31 @@ export const hostsList = defineOp({
     );
     return { defaultHost: deps.engines.defaultName(), hosts };
   },
-  render(o) {
-    return table([
-      ['NAME', 'URL', 'STATE', 'VERSION', 'DRIVER'],
-      ...o.hosts.map((h) => [
-        h.name + (h.name === o.defaultHost ? ' (default)' : ''),
-        h.url,
-        h.reachable ? 'up' : `down: ${h.error}`,
-        h.serverVersion ?? '-',
-        h.driver ?? '-',
-      ]),
-    ]);
+  view(o) {
+    const down = o.hosts.filter((h) => !h.reachable);
+    return {
+      title: 'Docker engines',
+      summary: `${o.hosts.length - down.length} of ${o.hosts.length} engine(s) answer; the default is ${o.defaultHost}`,
+      tables: [
+        {
+          id: 'hosts',
+          columns: [
+            { key: 'name', label: 'NAME', type: 'text' },
+            { key: 'url', label: 'URL', type: 'text' },
+            { key: 'state', label: 'STATE', type: 'text' },
+            { key: 'version', label: 'VERSION', type: 'text' },
+            { key: 'driver', label: 'DRIVER', type: 'text' },
+          ],
+          rows: o.hosts.map((h) => ({
+            name: h.name + (h.name === o.defaultHost ? ' (default)' : ''),
+            url: h.url,
+            state: h.reachable ? 'up' : `down: ${h.error}`,
+            version: h.serverVersion,
+            driver: h.driver,
+          })),
+        },
+      ],
+      findings: down.map((h) => ({ severity: 'warning' as const, message: `engine ${h.name} (${h.url}) does not answer`, advice: 'Check that dockerd runs there and the URL and TLS settings of this host in the config' })),
+    };
   },
 });

@@ -11,7 +11,7 @@ import { OpsError } from '../../core/errors.js';
 import { hostField } from '../shared/common-inputs.js';
 import { shortId } from '../../core/format.js';
 import { defineOp, type PreviewItem } from '../../core/op.js';
-import { describeUsers, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removeVolumeIfStillFree, renderRemoval, usersOf } from '../shared/removal.js';
+import { describeUsers, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removalView, removeVolumeIfStillFree, usersOf } from '../shared/removal.js';
 import { protectionReason } from '../shared/protection.js';
 
 const duration = z
@@ -170,6 +170,6 @@ export const systemCleanup = defineOp({
     }
     return result;
   },
-  render: (o) => renderRemoval(o, 'cleanup'),
+  view: (o) => removalView(o, 'cleanup'),
   auditDetail: removalAuditDetail,
 });

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { OpsError } from '../../core/errors.js';
 import { hostField, volumeName } from '../shared/common-inputs.js';
-import { formatBytes, table } from '../../core/format.js';
+import { formatBytes } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
 
 const Direction = z.object({
@@ -133,16 +133,49 @@ export const volumeBenchmark = defineOp({
       elapsedSec: Math.round((Date.now() - started) / 100) / 10,
     };
   },
-  render(o) {
+  view(o) {
     const p = o.params;
-    const rows = (['read', 'write'] as const)
-      .map((k) => [k, o[k]] as const)
-      .filter((x): x is readonly ['read' | 'write', z.output<typeof Direction>] => x[1] !== null)
-      .map(([k, d]) => [k, String(d.iops), `${formatBytes(d.bandwidthBytesPerSec)}/s`, String(d.latencyUs.mean), String(d.latencyUs.p50 ?? '-'), String(d.latencyUs.p95 ?? '-'), String(d.latencyUs.p99 ?? '-')]);
-    return [
-      `Volume ${o.volume} on ${o.host}: ${p.rw} ${p.bs}, ${p.jobs} job(s) x ${p.size}, depth ${p.ioDepth}, ${p.direct ? 'direct' : 'buffered'} ${p.ioEngine}, ${p.runtimeSec}s (${o.fioVersion})`,
-      '',
-      table([['', 'IOPS', 'BANDWIDTH', 'LAT MEAN us', 'P50 us', 'P95 us', 'P99 us'], ...rows]),
-    ].join('\n');
+    const sides = (['read', 'write'] as const).flatMap((k) => {
+      const d = o[k];
+      return d ? [{ k, d }] : [];
+    });
+    const ms = (us: number | null): number | null => (us === null ? null : us / 1000);
+    const answer = sides.map(({ k, d }) => `${k} ${d.iops} IOPS (${formatBytes(d.bandwidthBytesPerSec)}/s)`).join(', ') || 'no I/O measured';
+    return {
+      title: `fio benchmark of ${o.volume}`,
+      summary: `Volume ${o.volume} on ${o.host}: ${answer}`,
+      fields: [
+        { label: 'Pattern', value: `${p.rw} ${p.bs}, ${p.jobs} job(s) x ${p.size}, depth ${p.ioDepth}, ${p.direct ? 'direct' : 'buffered'} ${p.ioEngine}` },
+        { label: 'Runtime', value: p.runtimeSec * 1000, type: 'duration' },
+        { label: 'Elapsed', value: o.elapsedSec * 1000, type: 'duration' },
+        { label: 'fio', value: o.fioVersion },
+      ],
+      tables: [
+        {
+          id: 'results',
+          columns: [
+            { key: 'direction', label: '', type: 'text' },
+            { key: 'iops', label: 'IOPS', type: 'count' },
+            { key: 'bandwidth', label: 'BANDWIDTH', type: 'bytes', perSecond: true },
+            { key: 'mean', label: 'LAT MEAN', type: 'duration' },
+            { key: 'p50', label: 'P50', type: 'duration' },
+            { key: 'p95', label: 'P95', type: 'duration' },
+            { key: 'p99', label: 'P99', type: 'duration' },
+            { key: 'max', label: 'MAX', type: 'duration' },
+          ],
+          rows: sides.map(({ k, d }) => ({
+            direction: k,
+            iops: d.iops,
+            bandwidth: d.bandwidthBytesPerSec,
+            mean: ms(d.latencyUs.mean),
+            p50: ms(d.latencyUs.p50),
+            p95: ms(d.latencyUs.p95),
+            p99: ms(d.latencyUs.p99),
+            max: ms(d.latencyUs.max),
+          })),
+        },
+      ],
+      charts: sides.length ? [{ id: 'iops', title: `IOPS on ${o.volume} (${p.rw} ${p.bs})`, kind: 'bar', unit: 'count', points: sides.map(({ k, d }) => ({ x: k, value: d.iops })) }] : [],
+    };
   },
 });

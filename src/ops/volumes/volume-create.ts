@@ -11,6 +11,7 @@ import { hostField, stringMap, volumeName } from '../shared/common-inputs.js';
 import { defineOp } from '../../core/op.js';
 import { authorizeVolumeReach, classifyVolumeOptions } from './volume-options.js';
 import { VolumeInfoSchema } from './volume-schemas.js';
+import { keyValues } from '../shared/view-parts.js';
 
 export { checkLocalDriverOpts } from './volume-options.js';
 
@@ -51,11 +52,15 @@ export const volumeCreate = defineOp({
     const v = await engine.createVolume({ name: input.name, driver: input.driver, driverOpts: input.driverOpts, labels: input.labels });
     return { host: engine.host.name, ...v, size: null, refCount: 0, usedBy: [] };
   },
-  render(o) {
-    const extras = [
-      Object.keys(o.labels).length ? `labels ${Object.entries(o.labels).map(([k, v]) => `${k}=${v}`).join(',')}` : '',
-      Object.keys(o.options).length ? `options ${Object.entries(o.options).map(([k, v]) => `${k}=${v}`).join(',')}` : '',
-    ].filter(Boolean);
-    return `Created volume ${o.name} on ${o.host} (driver ${o.driver}${extras.length ? '; ' + extras.join('; ') : ''}).`;
+  view(o) {
+    return {
+      title: `Volume ${o.name} created`,
+      summary: `Created volume ${o.name} on ${o.host} (driver ${o.driver}).`,
+      fields: [
+        { label: 'Labels', value: keyValues(o.labels) },
+        { label: 'Options', value: keyValues(o.options) },
+        { label: 'Mountpoint', value: o.mountpoint },
+      ],
+    };
   },
 });

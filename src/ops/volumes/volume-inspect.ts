@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { listBackups } from '../../backup/catalog.js';
 import { shortTime } from '../backups/backup-schemas.js';
 import { hostField, volumeName } from '../shared/common-inputs.js';
-import { formatBytes, table } from '../../core/format.js';
+import { formatBytes } from '../../core/format.js';
+import { keyValues } from '../shared/view-parts.js';
 import { defineOp } from '../../core/op.js';
 import { VolumeInfoSchema } from './volume-schemas.js';
 import { usersByVolume, volumeSizes } from './volume-usage.js';
@@ -46,28 +47,37 @@ export const volumeInspect = defineOp({
       lastBackup: last ? { id: last.id, createdAt: last.createdAt, bytes: last.archive.bytes, verified } : null,
     };
   },
-  render(o) {
-    const kv = (m: Record<string, string>): string => Object.entries(m).map(([k, v]) => `${k}=${v}`).join(', ') || '-';
-    const lines = [
-      table([
-        ['Name', o.name],
-        ['Host', o.host],
-        ['Driver', o.driver],
-        ['Scope', o.scope],
-        ['CreatedAt', o.createdAt ?? '-'],
-        ['Mountpoint', o.mountpoint],
-        ['Labels', kv(o.labels)],
-        ['Options', kv(o.options)],
-        ['Size', formatBytes(o.size)],
-        ['Links', String(o.refCount)],
-        ['Last backup', o.lastBackup ? `${o.lastBackup.id} (${shortTime(o.lastBackup.createdAt)}, ${formatBytes(o.lastBackup.bytes)}, verified: ${o.lastBackup.verified})` : 'none'],
-      ]),
-    ];
-    if (o.usedBy.length) {
-      lines.push('', table([['CONTAINER', 'STATE', 'MOUNTED AT', 'MODE'], ...o.usedBy.map((u) => [u.name, u.state, u.mountPath, u.readOnly ? 'ro' : 'rw'])]));
-    } else {
-      lines.push('', 'No container uses this volume.');
-    }
-    return lines.join('\n');
+  view(o) {
+    const last = o.lastBackup;
+    return {
+      title: `Volume ${o.name}`,
+      summary: `Volume ${o.name} on ${o.host}: ${formatBytes(o.size)}, ${o.usedBy.length ? `used by ${o.usedBy.length} container(s)` : 'not used by any container'}, last backup ${last ? shortTime(last.createdAt) : 'never'}`,
+      fields: [
+        { label: 'Name', value: o.name },
+        { label: 'Host', value: o.host },
+        { label: 'Driver', value: o.driver },
+        { label: 'Scope', value: o.scope },
+        { label: 'CreatedAt', value: o.createdAt, type: 'time' },
+        { label: 'Mountpoint', value: o.mountpoint },
+        { label: 'Labels', value: keyValues(o.labels) },
+        { label: 'Options', value: keyValues(o.options) },
+        { label: 'Size', value: o.size, type: 'bytes' },
+        { label: 'Links', value: o.refCount, type: 'count' },
+        { label: 'Last backup', value: last ? `${last.id} (${shortTime(last.createdAt)}, ${formatBytes(last.bytes)}, verified: ${last.verified})` : 'none' },
+      ],
+      tables: [
+        {
+          id: 'users',
+          columns: [
+            { key: 'container', label: 'CONTAINER', type: 'text' },
+            { key: 'state', label: 'STATE', type: 'text' },
+            { key: 'mountPath', label: 'MOUNTED AT', type: 'text' },
+            { key: 'mode', label: 'MODE', type: 'text' },
+          ],
+          rows: o.usedBy.map((u) => ({ container: u.name, state: u.state, mountPath: u.mountPath, mode: u.readOnly ? 'ro' : 'rw' })),
+          empty: 'No container uses this volume.',
+        },
+      ],
+    };
   },
 });

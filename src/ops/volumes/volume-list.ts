@@ -4,10 +4,14 @@
  */
 import { z } from 'zod';
 import { hostField, labelFilter } from '../shared/common-inputs.js';
-import { formatBytes, table } from '../../core/format.js';
+import { formatBytes } from '../../core/format.js';
+import { keyValues } from '../shared/view-parts.js';
 import { defineOp } from '../../core/op.js';
 import { VolumeInfoSchema } from './volume-schemas.js';
 import { usersByVolume, volumeSizes } from './volume-usage.js';
+
+/** A bar chart of more volumes than this is unreadable; the table has them all. */
+const CHART_VOLUMES = 20;
 
 export const volumeList = defineOp({
   name: 'volume_list',
@@ -53,17 +57,39 @@ export const volumeList = defineOp({
       }),
     };
   },
-  render(o) {
-    if (o.volumes.length === 0) return `No volumes match on ${o.host}.`;
-    return table([
-      ['NAME', 'DRIVER', 'SIZE', 'USED BY', 'LABELS'],
-      ...o.volumes.map((v) => [
-        v.name,
-        v.driver,
-        formatBytes(v.size),
-        v.usedBy.length ? v.usedBy.map((u) => `${u.name}(${u.state})`).join(',') : '-',
-        Object.entries(v.labels).map(([k, x]) => `${k}=${x}`).join(',') || '-',
-      ]),
-    ]);
+  view(o) {
+    const title = `Volumes on ${o.host}`;
+    if (o.volumes.length === 0) return { title, summary: `No volumes match on ${o.host}.` };
+    const sized = o.volumes.filter((v) => v.size !== null);
+    const total = sized.reduce((s, v) => s + (v.size ?? 0), 0);
+    const unused = o.volumes.filter((v) => v.refCount === 0).length;
+    const sizes = sized.length ? `${formatBytes(total)} in total` : 'sizes not computed';
+    const largest = [...sized].sort((a, b) => (b.size ?? 0) - (a.size ?? 0)).slice(0, CHART_VOLUMES);
+    return {
+      title,
+      summary: `${o.volumes.length} volume(s) on ${o.host}, ${sizes}; ${unused} not used by any container`,
+      tables: [
+        {
+          id: 'volumes',
+          columns: [
+            { key: 'name', label: 'NAME', type: 'text' },
+            { key: 'driver', label: 'DRIVER', type: 'text' },
+            { key: 'size', label: 'SIZE', type: 'bytes' },
+            { key: 'usedBy', label: 'USED BY', type: 'text' },
+            { key: 'labels', label: 'LABELS', type: 'text' },
+          ],
+          rows: o.volumes.map((v) => ({
+            name: v.name,
+            driver: v.driver,
+            size: v.size,
+            usedBy: v.usedBy.length ? v.usedBy.map((u) => `${u.name}(${u.state})`).join(',') : '-',
+            labels: keyValues(v.labels, ','),
+          })),
+        },
+      ],
+      charts: largest.length
+        ? [{ id: 'volume-sizes', title: sized.length > CHART_VOLUMES ? `Largest ${CHART_VOLUMES} volumes on ${o.host}` : `Volume sizes on ${o.host}`, kind: 'bar', unit: 'bytes', points: largest.map((v) => ({ x: v.name, value: v.size ?? 0 })) }]
+        : [],
+    };
   },
 });

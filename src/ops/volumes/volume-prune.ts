@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { hostField, labelFilter } from '../shared/common-inputs.js';
 import { defineOp, type PreviewItem } from '../../core/op.js';
-import { describeUsers, isAnonymousVolume, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removeVolumeIfStillFree, renderRemoval, usersOf } from '../shared/removal.js';
+import { describeUsers, isAnonymousVolume, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removalView, removeVolumeIfStillFree, usersOf } from '../shared/removal.js';
 import { protectionReason } from '../shared/protection.js';
 import { volumeSizes } from './volume-usage.js';
 
@@ -47,6 +47,6 @@ export const volumePrune = defineOp({
     const engine = deps.engines.get(input.host);
     return removeEach(engine.host.name, ctx.preview, (item) => removeVolumeIfStillFree(engine, deps.config, item.id), ctx.signal);
   },
-  render: (o) => renderRemoval(o, 'prune'),
+  view: (o) => removalView(o, 'prune'),
   auditDetail: removalAuditDetail,
 });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { hostField, volumeName } from '../shared/common-inputs.js';
 import { defineOp, type PreviewItem } from '../../core/op.js';
 import { roleOf } from '../../core/roles.js';
-import { describeUsers, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removeVolumeIfStillFree, renderRemoval, usersOf } from '../shared/removal.js';
+import { describeUsers, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removalView, removeVolumeIfStillFree, usersOf } from '../shared/removal.js';
 import { protectionReason } from '../shared/protection.js';
 import { volumeSizes } from './volume-usage.js';
 
@@ -51,7 +51,7 @@ export const volumeRemove = defineOp({
       ctx.signal,
     );
   },
-  render: (o) => renderRemoval(o, 'rm'),
+  view: (o) => removalView(o, 'rm'),
   // Named volumes that stay are a failure of what was asked, as with `docker volume rm`.
   shortfall(o) {
     const left = [...o.skipped, ...o.failed];
