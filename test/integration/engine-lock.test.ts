@@ -64,6 +64,18 @@ describeDocker('engine-side volume lock and the helper image out of the way', ()
     expect(await lockExists()).toBe(false);
   });
 
+  it('a lock held from another machine is never taken over, even when its pid is free here', async () => {
+    await docker(engine, 'create', '--name', lockName, '--label', `storage-ops.volume-lock=${vol}`, '--label', 'storage-ops.lock.op=backup', '--label', 'storage-ops.lock.actor=cli:bob', '--label', 'storage-ops.lock.hostname=other-machine', '--label', 'storage-ops.lock.pid=999999999', ARCHIVE_IMAGE, 'storage-ops-lock');
+    try {
+      const r = cli(['backup', vol, '--no-prune'], cliEnv(engine, join(scratch, 'remote')));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`error: volume "${vol}" on host "local" is busy: backup by cli:bob since \\S+ \\(pid 999999999 on other-machine\\)`));
+      expect(await lockExists()).toBe(true);
+    } finally {
+      await docker(engine, 'rm', '-f', lockName);
+    }
+  });
+
   it('backup, verify and restore (also onto a non-empty volume) work with no helper image on the engine', async () => {
     const env = { ...cliEnv(engine, join(scratch, 'noimage')), STORAGE_OPS_HELPER_IMAGE: 'storage-ops-no-such-image:1' };
     const backup = cli(['backup', vol, '--no-prune', '--json'], env);
@@ -93,5 +105,16 @@ describeDocker('engine-side volume lock and the helper image out of the way', ()
     const warnings = (JSON.parse(r.stdout) as { warnings: string[] }).warnings.join('\n');
     expect(warnings).toMatch(/helper image "storage-ops-no-such-image:1" is not on engine "local"\. Only report's filesystem figures needs it \(backup, restore and verify do not\)/);
     expect(warnings).toContain('scripts/import-helper-image.sh storage-ops-helper:latest');
+  });
+
+  it('bench without the helper image says it is the one that needs it and names the offline script', () => {
+    const env = { ...cliEnv(engine, join(scratch, 'noimage')), STORAGE_OPS_HELPER_IMAGE: 'storage-ops-no-such-image:1' };
+    const r = cli(['bench', vol, '--runtime', '1', '--json'], env);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const error = (JSON.parse(r.stderr) as { error: { code: string; message: string; hint: string } }).error;
+    expect(error.code).toBe('unavailable');
+    expect(error.message).toMatch(/helper image "storage-ops-no-such-image:1" is not on engine "local"/);
+    expect(error.hint).toMatch(/^Only bench needs it \(backup, restore and verify do not\)\. Without a registry, build a small one .*scripts\/import-helper-image\.sh storage-ops-helper:latest/);
   });
 });

@@ -150,6 +150,16 @@ describeDocker('a new user', () => {
     expect(help.stdout).toMatch(/--no-sizes\s+turn off: compute sizes/);
   });
 
+  it('input errors name the flag as typed, never a field or op id', () => {
+    const r = cli(['cleanup', '--images-older-than', 'soon'], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: cleanup: --images-older-than is invalid: durations look like 30m, 24h, 7d or 2w. See `storage-ops help cleanup`\n');
+    const positional = cli(['create', 'a/b', '--json'], env);
+    expect(positional.code).toBe(2);
+    expect(jsonError(positional.stderr).message).toMatch(/^create: <name> is invalid/);
+    expect(r.stderr + positional.stderr).not.toMatch(/imagesOlderThan|system_cleanup|volume_create/);
+  });
+
   it('report refuses a warning threshold at or above the critical one', () => {
     const r = cli(['report', '--warn-percent', '95', '--critical-percent', '90'], env);
     expect(r.code).toBe(2);
@@ -177,7 +187,7 @@ describeDocker('a new user', () => {
     const approved = cli(['approve', rec.id, '--note', 'checked with the app team'], approveEnv);
     expect(approved.code).toBe(0);
     const text = cli(['audit', '--approval', rec.id], approveEnv);
-    expect(text.stdout).toMatch(/decided\s+ok\s+note: checked with the app team/);
+    expect(text.stdout).toMatch(/decided\s+ok\s+-\s+note: checked with the app team/);
     rmSync(deps.dataDir, { recursive: true, force: true });
   });
 

@@ -38,6 +38,14 @@ describe('the data dir', () => {
     expect(loadConfig({ HOME: '/home/a', STORAGE_OPS_DATA_DIR: '/srv/so' }).dataDir).toBe('/srv/so');
   });
 
+  it('is /data in the image, owned by its user', () => {
+    const dockerfile = readFileSync(new URL('../../Dockerfile', import.meta.url), 'utf8');
+    // Within one ENV instruction (its lines end with a backslash).
+    expect(dockerfile).toMatch(/^ENV (?:.*\\\n)*?\s*STORAGE_OPS_DATA_DIR=\/data\b/m);
+    expect(dockerfile).toMatch(/mkdir -p \/data && chown storage-ops \/data/);
+    expect(dockerfile).toMatch(/^USER storage-ops$/m);
+  });
+
   it('a relative dataDir in the config file is relative to the file', () => {
     const dir = join(scratch, 'cfg');
     mkdirSync(dir);
