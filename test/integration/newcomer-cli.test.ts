@@ -191,6 +191,32 @@ describeDocker('a new user', () => {
     rmSync(deps.dataDir, { recursive: true, force: true });
   });
 
+  it('trying approvals locally as the README says: two configs sharing one data dir', async () => {
+    const dir = join(scratch, 'so-try');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'operator.json'), '{ "dataDir": "data", "access": { "cliRole": "operator" } }\n');
+    writeFileSync(join(dir, 'admin.json'), '{ "dataDir": "data" }\n');
+    const { STORAGE_OPS_DATA_DIR: _unset, ...rest } = env;
+    const as = (config: string): NodeJS.ProcessEnv => ({ ...rest, STORAGE_OPS_CONFIG: join(dir, config) });
+    const old = uniqueName('old_volume');
+    await docker(engine, 'volume', 'create', old);
+
+    const requested = cli(['rm', old, '--yes'], as('operator.json'));
+    expect(requested.code).toBe(3);
+    const id = /storage-ops approve (\w+)/.exec(requested.stdout)?.[1] as string;
+    expect(id).toMatch(/^\w{8}$/);
+    expect((await docker(engine, 'volume', 'ls', '-q')).split('\n')).toContain(old);
+    expect(cli(['approvals'], as('admin.json')).stdout).toContain(id);
+    const approved = cli(['approve', id, '--note', 'checked with the app team'], as('admin.json'));
+    expect(approved.stderr).toBe('');
+    expect(approved.code).toBe(0);
+    expect((await docker(engine, 'volume', 'ls', '-q')).split('\n')).not.toContain(old);
+    const story = cli(['audit', '--approval', id], as('admin.json')).stdout;
+    // Newest first: finished, started, decided (with the note), requested.
+    expect(story).toMatch(/finished\s+ok[^]*started[^]*decided\s+ok\s+-\s+note: checked with the app team[^]*requested/);
+    expect(existsSync(join(dir, 'data', 'state.json'))).toBe(true);
+  });
+
   it('prune-backups: --keep-last 1 keeps exactly the newest; --days 0 is no age rule; --dry-run says it was one', () => {
     const own = { ...env, STORAGE_OPS_DATA_DIR: join(scratch, 'prune') };
     for (let i = 0; i < 3; i++) expect(cli(['backup', vol, '--no-prune'], own).code).toBe(0);
