@@ -7,7 +7,7 @@ import { toOpsError, type OpsError } from '../core/errors.js';
 import type { Op } from '../core/op.js';
 import type { OpRegistry } from '../core/ports.js';
 import { commandHelp } from '../core/words/help-text.js';
-import { parseOpArgs, splitWords } from '../core/words/parse-words.js';
+import { matchVerb, parseOpArgs, splitWords } from '../core/words/parse-words.js';
 
 export type Visibility = 'here' | 'private';
 
@@ -33,15 +33,16 @@ export function parseCommandLine(ops: OpRegistry, text: string): CommandLine {
     else if (w === '--yes' || w === '-y' || w === '--json') continue;
     else rest.push(w);
   }
-  const [verb, ...args] = rest;
+  const [verb, ...helpTopic] = rest;
   if (!verb || verb === 'help') {
-    const topic = args[0];
-    if (!topic) return { kind: 'help', op: null };
-    const op = ops.find(topic);
-    return op ? { kind: 'help', op } : { kind: 'help', op: null, unknown: topic };
+    if (!helpTopic.length) return { kind: 'help', op: null };
+    const op = matchVerb(ops.all(), helpTopic)?.op;
+    return op ? { kind: 'help', op } : { kind: 'help', op: null, unknown: helpTopic.join(' ') };
   }
-  const op = ops.find(verb);
-  if (!op) return { kind: 'help', op: null, unknown: verb };
+  // Verbs may be two words (schedule add): the longest verb the words start with.
+  const matched = matchVerb(ops.all(), rest);
+  if (!matched) return { kind: 'help', op: null, unknown: verb };
+  const { op, rest: args } = matched;
   if (help) return { kind: 'help', op };
   try {
     return { kind: 'run', op, input: parseOpArgs(op, args), visibility };

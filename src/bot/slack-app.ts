@@ -3,8 +3,9 @@
  * requests at /slack/events on SLACK_PORT). The bot token is checked with auth.test before
  * anything starts, so a missing or rejected token stops `serve` with an error naming the
  * variable. Listeners: the /storage command, the approval and job buttons, the App Home tab;
- * and the kernel's events (requests made elsewhere, decisions, withdrawals, expiries, jobs).
- * At start, messages posted before a restart are brought up to date and followed again.
+ * and the kernel's events (requests made elsewhere, decisions, withdrawals, expiries, jobs,
+ * schedule results). At start, messages posted before a restart are brought up to date and
+ * followed again.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ import { OpsError, toOpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Deps } from '../core/ports.js';
 import { followApprovalEvents, resumeMessages } from './approval-posts.js';
+import { followSchedulePosts } from './schedule-posts.js';
 import { slackErrorCode, type BotRuntime } from './bot-runtime.js';
 import { registerApprovalActions } from './listeners/approval-actions.js';
 import { registerAppHome } from './listeners/app-home.js';
@@ -107,7 +109,12 @@ export async function startSlackBot(deps: Deps, settings: SlackSettings, log: Lo
   registerApprovalActions(app, rt);
   registerJobActions(app, rt);
   registerAppHome(app, rt);
-  const unsubscribe = followApprovalEvents(rt);
+  const offApprovals = followApprovalEvents(rt);
+  const offSchedules = followSchedulePosts(rt);
+  const unsubscribe = (): void => {
+    offApprovals();
+    offSchedules();
+  };
 
   let eventsUrl: string | null = null;
   try {

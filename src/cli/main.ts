@@ -9,7 +9,7 @@ import { userInfo } from 'node:os';
 import { bootstrap } from '../bootstrap.js';
 import { exitCodeFor, OpsError, toOpsError } from '../core/errors.js';
 import { createLogger, silentLogger, type LogLevel } from '../core/logger.js';
-import { catalog, findOp, requireOp } from '../ops/catalog.js';
+import { catalog, requireOp, requireOpWords } from '../ops/catalog.js';
 import type { Actor } from '../core/op.js';
 import { previewOp, submitOp } from '../core/approvals.js';
 import type { JobRecord } from '../core/job-record.js';
@@ -20,7 +20,7 @@ import { renderViewText } from '../core/views/render-text.js';
 import { redactText, redactValue } from '../core/redact.js';
 import { createProgressDisplay, silentDisplay } from './progress-display.js';
 import { commandHelp, extractReference, generalHelp, markdownReference } from '../core/words/help-text.js';
-import { parseOpArgs } from '../core/words/parse-words.js';
+import { matchVerb, parseOpArgs } from '../core/words/parse-words.js';
 import { dataDirWriteError } from '../state/data-dir.js';
 
 interface GlobalFlags {
@@ -65,22 +65,21 @@ function localActor(): Actor {
 
 async function main(argv: string[]): Promise<number> {
   const { flags, rest } = takeGlobalFlags(argv);
-  const [command, ...args] = rest;
+  const [command, ...processArgs] = rest;
   if (flags.version || command === 'version') {
     process.stdout.write(`storage-ops ${packageVersion()}\n`);
     return 0;
   }
   if (!command || command === 'help') {
-    const topic = args[0];
-    process.stdout.write((topic ? commandHelp(requireOp(topic)) : generalHelp(catalog)) + '\n');
+    process.stdout.write((processArgs.length ? commandHelp(matchVerb(catalog, processArgs)?.op ?? requireOp(processArgs.join(' '))) : generalHelp(catalog)) + '\n');
     return 0;
   }
   if (command === 'docs') {
     const ref = markdownReference(catalog);
-    const checkIdx = args.indexOf('--check');
-    const writeIdx = args.indexOf('--write');
+    const checkIdx = processArgs.indexOf('--check');
+    const writeIdx = processArgs.indexOf('--write');
     if (checkIdx >= 0 || writeIdx >= 0) {
-      const file = args[(checkIdx >= 0 ? checkIdx : writeIdx) + 1] ?? 'README.md';
+      const file = processArgs[(checkIdx >= 0 ? checkIdx : writeIdx) + 1] ?? 'README.md';
       const readme = readFileSync(file, 'utf8');
       const current = extractReference(readme);
       if (current === null) throw new OpsError('invalid_input', `${file} has no reference markers`, { hint: 'Add the reference:start/end comments where the reference belongs' });
@@ -125,7 +124,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const op = findOp(command) ?? requireOp(command);
+  // Verbs may be two words (schedule add): the longest verb the words start with.
+  const matched = matchVerb(catalog, rest);
+  const op = matched?.op ?? requireOpWords(rest);
+  const args = matched?.rest ?? [];
   if (flags.help) {
     process.stdout.write(commandHelp(op) + '\n');
     return 0;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { BackupConfigSchema } from './backup-config.js';
+import { SchedulesSchema } from './schedule-config.js';
 
 export const HOST_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 /** An OpenSSH SHA256 key fingerprint: "SHA256:" and the unpadded base64 of 32 bytes. */
@@ -159,6 +160,7 @@ export const ConfigSchema = z
     backup: BackupConfigSchema.prefault({}),
     mcp: McpConfigSchema.prefault({}),
     slack: SlackConfigSchema.default({}),
+    schedules: SchedulesSchema.default([]).describe('schedules serve runs: reports, backups, monitors'),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();
@@ -181,6 +183,11 @@ export const ConfigSchema = z
     cfg.mcp.tokens.forEach((t, i) => {
       if (tokenNames.has(t.name)) ctx.addIssue({ code: 'custom', path: ['mcp', 'tokens', i, 'name'], message: `duplicate token name "${t.name}"` });
       tokenNames.add(t.name);
+    });
+    cfg.schedules.forEach((s, i) => {
+      if (s.host && cfg.hosts.length > 0 && !seen.has(s.host)) {
+        ctx.addIssue({ code: 'custom', path: ['schedules', i, 'host'], message: `schedule "${s.name}": host "${s.host}" is not one of hosts[].name` });
+      }
     });
     if (cfg.defaultHost && !seen.has(cfg.defaultHost)) {
       ctx.addIssue({ code: 'custom', path: ['defaultHost'], message: `"${cfg.defaultHost}" is not one of hosts[].name` });

@@ -41,7 +41,7 @@ export async function startEventRelay(deps: Deps, intervalMs = 1000): Promise<Ev
   // What this process emits itself is already known to subscribers.
   const off = deps.events.subscribe((e: KernelEvent) => {
     if ('approval' in e) approvals.set(e.approval.id, approvalKey(e.approval));
-    else jobs.set(e.job.id, jobKey(e.job));
+    else if ('job' in e) jobs.set(e.job.id, jobKey(e.job));
   });
   const baseline = await deps.state.read();
   for (const a of baseline.approvals ?? []) approvals.set(a.id, approvalKey(a));

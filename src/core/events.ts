@@ -6,13 +6,32 @@
  */
 import type { ApprovalRecord } from './approval-record.js';
 import type { JobRecord } from './job-record.js';
+import type { View } from './view.js';
+
+/**
+ * A schedule's result for people: what a report, backup or monitor run has to say. Posted to
+ * the schedule's Slack channel by the Slack adapter when it runs; always logged and written
+ * under reports/ in the data dir by the schedule runner.
+ */
+export interface SchedulePost {
+  schedule: string;
+  kind: string;
+  /** Slack channel id from the schedule, or null (log and reports/ only). */
+  channel: string | null;
+  view: View;
+  /** The run's kernel job, when it ran as one. */
+  jobId: string | null;
+  /** The markdown file under reports/ holding the same view. */
+  file: string | null;
+}
 
 export type ApprovalEventType = 'approval.requested' | 'approval.decided' | 'approval.executed' | 'approval.failed' | 'approval.expired' | 'approval.withdrawn';
 export type JobEventType = 'job.started' | 'job.progress' | 'job.finished';
 
 export type KernelEvent =
   | { type: ApprovalEventType; approval: ApprovalRecord }
-  | { type: JobEventType; job: JobRecord };
+  | { type: JobEventType; job: JobRecord }
+  | { type: 'schedule.posted'; post: SchedulePost };
 
 export type EventHandler = (event: KernelEvent) => void;
 

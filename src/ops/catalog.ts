@@ -31,6 +31,10 @@ import { volumePrune } from './volumes/volume-prune.js';
 import { volumeRemove } from './volumes/volume-remove.js';
 import { volumeRestore } from './backups/volume-restore.js';
 import { closest } from '../core/words/suggest.js';
+import { scheduleAdd } from './schedules/schedule-add.js';
+import { scheduleList } from './schedules/schedule-list.js';
+import { scheduleRemove } from './schedules/schedule-remove.js';
+import { scheduleRun } from './schedules/schedule-run.js';
 
 export const catalog: readonly Op[] = [
   hostsList,
@@ -50,6 +54,10 @@ export const catalog: readonly Op[] = [
   volumeRemove,
   volumePrune,
   systemCleanup,
+  scheduleList,
+  scheduleAdd,
+  scheduleRemove,
+  scheduleRun,
   approvalList,
   approvalApprove,
   approvalDeny,
@@ -77,6 +85,17 @@ export function requireOp(word: string): Op {
     });
   }
   return op;
+}
+
+/**
+ * The op named by the first words of a command line, or an "unknown command" error with a
+ * "did you mean". A first word that starts two-word verbs (`schedule ad`) is judged with the
+ * word after it, so the guess is `schedule add`, not `schedules`.
+ */
+export function requireOpWords(words: readonly string[]): Op {
+  const [first = '', second] = words;
+  const twoWords = second !== undefined && !second.startsWith('-') && catalog.some((o) => o.verb.startsWith(`${first} `));
+  return requireOp(twoWords ? `${first} ${second}` : first);
 }
 
 /** The catalog as the kernel's registry port. */

@@ -1,6 +1,6 @@
 /**
  * `storage-ops serve`: the long-lived process. Starts the HTTP listener (/healthz, /metrics, /mcp),
- * logs which parts are enabled, and stops cleanly on SIGTERM/SIGINT.
+ * runs the schedules, logs which parts are enabled, and stops cleanly on SIGTERM/SIGINT.
  */
 import { OpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -12,10 +12,12 @@ import { bearerCheck } from './bearer-auth.js';
 import { startHttpServer, unauthorized, type HttpServer } from './http-server.js';
 import { startSlackBot, type SlackBot } from '../bot/slack-app.js';
 import { slackSettingsFrom } from '../bot/slack-settings.js';
+import { startScheduler, type Scheduler } from '../schedules/scheduler.js';
 
 export interface RunningService {
   http: HttpServer;
   slack: SlackBot | null;
+  schedules: Scheduler;
   stop(): Promise<void>;
 }
 
@@ -62,18 +64,31 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
   // Requests and job progress written by other processes (the CLI, a stdio MCP server) reach this
   // process's subscribers (Slack, MCP) through the relay.
   const relay = await startEventRelay(deps);
+  let schedules: Scheduler;
+  try {
+    // After Slack, so a run's post (schedule.posted) finds the Slack adapter subscribed.
+    schedules = await startScheduler(deps);
+  } catch (err) {
+    relay.stop();
+    await slack?.stop();
+    await mcp.close();
+    await http.close();
+    throw err;
+  }
   log.info('parts', {
     http: true,
     metrics: true,
     slack: slack ? slack.mode : false,
     mcp: { path: '/mcp', clients: mcp.tokenNames.map((n) => `mcp:${n}`), readOnly: deps.config.mcp.readOnly },
-    schedules: false,
+    schedules: schedules.running ? schedules.active() : 'run by another serve',
     hosts: deps.engines.hosts().map((h) => h.name),
   });
   return {
     http,
     slack,
+    schedules,
     async stop() {
+      await schedules.stop();
       relay.stop();
       await slack?.stop();
       await mcp.close();

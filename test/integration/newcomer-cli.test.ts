@@ -142,6 +142,9 @@ describeDocker('a new user', () => {
     const verb = cli(['bakcup', vol], env);
     expect(verb.code).toBe(2);
     expect(verb.stderr).toMatch(/^error: unknown command "bakcup" \(did you mean "backup"\?\)/);
+    const twoWords = cli(['schedule', 'ad', 'nightly'], env);
+    expect(twoWords.code).toBe(2);
+    expect(twoWords.stderr).toMatch(/^error: unknown command "schedule ad" \(did you mean "schedule add"\?\)/);
     const flag = cli(['volumes', '--lable', 'a=b'], env);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/^error: volumes: unknown option --lable \(did you mean --label\?\) \(options: .*--no-sizes/);

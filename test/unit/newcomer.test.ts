@@ -12,7 +12,7 @@ import { engineError, underlyingCode } from '../../src/engine/engine-errors.js';
 import { closest, editDistance } from '../../src/core/words/suggest.js';
 import { commandHelp } from '../../src/core/words/help-text.js';
 import { parseOpArgs } from '../../src/core/words/parse-words.js';
-import { requireOp } from '../../src/ops/catalog.js';
+import { requireOp, requireOpWords } from '../../src/ops/catalog.js';
 import { dataDirWriteError, prepareDataDir } from '../../src/state/data-dir.js';
 import { parseInput } from '../../src/core/run-op.js';
 
@@ -110,6 +110,8 @@ describe('did you mean', () => {
     expect(closest('volumse', ['volumes', 'inspect'])).toBe('volumes');
     expect(closest('xyzzy', ['backup', 'restore'])).toBeNull();
     expect(thrown(() => requireOp('bakcup')).message).toBe('unknown command "bakcup" (did you mean "backup"?)');
+    expect(thrown(() => requireOpWords(['schedule', 'ad', 'x'])).message).toBe('unknown command "schedule ad" (did you mean "schedule add"?)');
+    expect(thrown(() => requireOpWords(['bakcup', 'db'])).message).toBe('unknown command "bakcup" (did you mean "backup"?)');
     expect(thrown(() => parseOpArgs(requireOp('volumes'), ['--lable', 'a=b'])).message).toMatch(/^volumes: unknown option --lable \(did you mean --label\?\)/);
   });
 

@@ -137,6 +137,10 @@ beforeAll(async () => {
   await viewOf('job_cancel', { id: cancelling.kind === 'job' ? cancelling.job.id : '' });
   await waitForJob(deps, cancelling.kind === 'job' ? cancelling.job.id : '');
   await viewOf('job_list');
+  await viewOf('schedule_add', { name: 'weekly', kind: 'report', cron: '0 8 * * mon', timezone: 'Europe/Berlin' });
+  await viewOf('schedule_run', { name: 'weekly' });
+  await viewOf('schedule_list');
+  await viewOf('schedule_remove', { name: 'weekly' });
 });
 
 describe('op views', () => {
@@ -281,5 +285,18 @@ describe('op views', () => {
     // The fake backup may finish before the cancel lands: either way it has ended.
     expect(list.tables?.[0]?.rows.slice(0, 2).map((r) => r.command)).toEqual(['backup', 'verify']);
     expect(['cancelled', 'succeeded']).toContain(list.tables?.[0]?.rows[0]?.status);
+  });
+
+  it('schedules: added, run here, listed with their runs as typed tables, removed', () => {
+    expect((views.get('schedule_add') as View).summary).toMatch(/^schedule weekly added \(report, "0 8 \* \* mon" in Europe\/Berlin\)/);
+    const run = views.get('schedule_run') as View;
+    expect(run.summary).toMatch(/^Schedule weekly: no serve is running, so it ran in this process: succeeded \(job \w{8}\)\.$/);
+    expect(run.fields).toContainEqual({ label: 'Report', value: expect.stringMatching(/^reports\/weekly-\d{8}T\d{6}Z-\w{8}\.md$/) });
+    const list = views.get('schedule_list') as View;
+    expect(columnsOf(list, 'schedules')).toEqual([
+      ['NAME', 'text'], ['KIND', 'text'], ['CRON', 'text'], ['TIMEZONE', 'text'], ['HOST', 'text'], ['SOURCE', 'text'], ['NEXT', 'time'], ['LAST RUN', 'text'],
+    ]);
+    expect(list.tables?.find((t) => t.id === 'runs')?.rows).toMatchObject([{ schedule: 'weekly', trigger: 'manual', outcome: 'succeeded' }]);
+    expect((views.get('schedule_remove') as View).summary).toBe('schedule weekly removed');
   });
 });

@@ -108,3 +108,20 @@ export function splitWords(text: string): string[] {
   while ((m = re.exec(text)) !== null) words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3] ?? ''));
   return words;
 }
+
+/**
+ * Finds the op the command words name. Verbs may be several words ("schedule add"): the longest
+ * verb whose words start the command wins, so `schedule rm x` is schedule_remove while `rm x`
+ * stays volume_remove. A canonical op name (one word) works too. Returns the remaining words.
+ */
+export function matchVerb(ops: readonly Op[], words: readonly string[]): { op: Op; rest: string[] } | null {
+  let best: { op: Op; length: number } | null = null;
+  for (const op of ops) {
+    const verbWords = op.verb.split(' ');
+    const matches = verbWords.length <= words.length && verbWords.every((w, i) => words[i] === w);
+    if (matches && (!best || verbWords.length > best.length)) best = { op, length: verbWords.length };
+  }
+  if (best) return { op: best.op, rest: words.slice(best.length) };
+  const byName = words[0] === undefined ? undefined : ops.find((o) => o.name === words[0]);
+  return byName ? { op: byName, rest: words.slice(1) } : null;
+}
