@@ -20,6 +20,7 @@ import { compressStream, archiveExtension, requireCompressor, type Compression }
 import { isRunning, runHooks, stopReason, usersOf, withStopped, type HookRun } from './consistency.js';
 import { acquireLock, liveTokens, type Lease } from './locks.js';
 import { recoverStopped } from './stop-records.js';
+import { withEngineLock } from './engine-lock.js';
 import { ProgressMeter } from './progress.js';
 import { errnoText, isAbort, runStages, StageError, type Stage } from './stages.js';
 import { candidateIds, ensureStore, exists, manifestName, removeDeadPartials, storeDir, tmpName, writeManifest } from './store.js';
@@ -264,6 +265,7 @@ export async function backupVolume(deps: Deps, engine: EnginePort, opts: BackupO
   }
 
   const lease = await acquireLock(deps, { kind: 'volume', host: engine.host.name, volume: volume.name }, { op: 'backup', actor: opts.actor });
+  const releaseLocks = await withEngineLock(engine, volume.name, { op: 'backup', actor: opts.actor }, () => lease.release());
   try {
     // Helpers a killed run left on this volume go now: with its lock held, none is in use.
     for (const gone of await engine.removeLeftoverHelpers(volume.name)) deps.log.info(`backup of ${volume.name}: removed leftover helper container ${gone}`, { host: engine.host.name });
@@ -273,15 +275,17 @@ export async function backupVolume(deps: Deps, engine: EnginePort, opts: BackupO
     const reason = stopReason(opts.stop, volume, users);
     const pre = await runHooks(engine, running, 'pre', volume.name, opts.signal);
     const toStop: ContainerSummary[] = reason ? running : [];
+    if (toStop.length) opts.onProgress({ phase: stoppingPhase(toStop, deps.config.backup.stopTimeoutSeconds) });
     // writeArchive only runs once every container in toStop has stopped.
-    const { value, stopped, restartErrors } = await withStopped(deps, engine, { containers: toStop, volume: volume.name, lease, op: 'backup', actor: opts.actor }, (windowSignal) =>
-      writeArchive(deps, engine, volume, opts, {
+    const { value, stopped, restartErrors } = await withStopped(deps, engine, { containers: toStop, volume: volume.name, lease, op: 'backup', actor: opts.actor }, async (windowSignal) => {
+      if (toStop.length) opts.onProgress({ phase: await stoppedPhase(engine, toStop, deps.config.backup.stopTimeoutSeconds) });
+      return writeArchive(deps, engine, volume, opts, {
         lease,
         signal: AbortSignal.any([opts.signal, windowSignal, lease.lost]),
         stopped: () => toStop.map((c) => c.name),
         hooks: pre.runs,
-      }),
-    );
+      });
+    });
     // Post commands run once the containers are back.
     const fresh = reason ? (await usersOf(engine, volume.name)).filter(isRunning) : running;
     const post = await runHooks(engine, fresh, 'post', volume.name, opts.signal).catch((err: unknown) => ({ runs: [], warnings: [toOpsError(err).message] }));
@@ -293,7 +297,7 @@ export async function backupVolume(deps: Deps, engine: EnginePort, opts: BackupO
     }
     return { record: value.record, path: value.path, stoppedContainers: stopped, stopReason: reason, hooks: [...pre.runs, ...post.runs], warnings };
   } finally {
-    await lease.release();
+    await releaseLocks();
   }
 }
 
@@ -306,4 +310,19 @@ export async function recoverVolume(deps: Deps, engine: EnginePort, volume: stri
   const removed = await removeDeadPartials(storeDir(deps), await liveTokens(deps), volume).catch(() => [] as string[]);
   if (removed.length) deps.log.info('removed temporary files of interrupted runs', { volume, files: removed });
   return notices;
+}
+
+/** What `--stop` is doing while it waits, so the wait is not silent. */
+function stoppingPhase(containers: ContainerSummary[], timeoutSeconds: number | undefined): string {
+  const wait = timeoutSeconds === undefined ? "each gets its own stop timeout (Docker's default: 10 s)" : `each gets up to ${timeoutSeconds} s`;
+  return `stopping ${containers.map((c) => c.name).join(', ')} (${wait}, then is killed); they start again after the backup`;
+}
+
+/** Which containers had to be killed: a SIGKILL exit (137) means the stop timeout ran out. */
+async function stoppedPhase(engine: EnginePort, containers: ContainerSummary[], timeoutSeconds: number | undefined): Promise<string> {
+  const ids = new Set(containers.map((c) => c.id));
+  const now = await engine.listContainers({ all: true }).catch(() => [] as ContainerSummary[]);
+  const killed = now.filter((c) => ids.has(c.id) && /\(137\)/.test(c.status)).map((c) => c.name);
+  const after = timeoutSeconds === undefined ? 'its stop timeout' : `${timeoutSeconds} s`;
+  return killed.length ? `stopped ${containers.length}; killed ${killed.join(', ')} after ${after} (it did not stop in time)` : `stopped ${containers.map((c) => c.name).join(', ')}`;
 }

@@ -18,6 +18,7 @@ import { getBackup } from '../../backup/catalog.js';
 import { isRunning, usersOf, withStopped } from '../../backup/consistency.js';
 import { identityMissing, loadIdentities } from '../../backup/identity.js';
 import { acquireLock, holdBackup, type Lease } from '../../backup/locks.js';
+import { withEngineLock } from '../../backup/engine-lock.js';
 import { checkArchive } from '../../backup/read-archive.js';
 import { extractInto, volumeHasContent } from '../../backup/restore-volume.js';
 import { archivePath, exists, manifestName, storeDir } from '../../backup/store.js';
@@ -203,6 +204,7 @@ export const volumeRestore = defineOp({
     const host = p.engine.host.name;
     const holds: Lease[] = [];
     const lease = await acquireLock(deps, { kind: 'volume', host, volume: input.target }, { op: `restore of ${p.record.id}`, actor: ctx.actor.id });
+    const releaseLocks = await withEngineLock(p.engine, input.target, { op: `restore of ${p.record.id}`, actor: ctx.actor.id }, () => lease.release());
     try {
       // Helpers a killed run left on the target go now: with its lock held, none is in use.
       for (const gone of await p.engine.removeLeftoverHelpers(input.target)) deps.log.info(`restore onto ${input.target}: removed leftover helper container ${gone}`, { host });
@@ -317,7 +319,7 @@ export const volumeRestore = defineOp({
       };
     } finally {
       for (const h of holds) await h.release();
-      await lease.release();
+      await releaseLocks();
     }
   },
   view(o) {
