@@ -18,10 +18,12 @@ import { AtomicFileWriter, fsyncDir, NameTakenError } from './atomic-file.js';
 import { addBackup, listBackups } from './catalog.js';
 import { compressStream, archiveExtension, requireCompressor, type Compression } from './compression.js';
 import { isRunning, runHooks, stopReason, usersOf, withStopped, type HookRun } from './consistency.js';
-import { acquireLock } from './locks.js';
+import { acquireLock, liveTokens, type Lease } from './locks.js';
+import { recoverStopped } from './stop-records.js';
+import { withEngineLock } from './engine-lock.js';
 import { ProgressMeter } from './progress.js';
 import { errnoText, isAbort, runStages, StageError, type Stage } from './stages.js';
-import { candidateIds, ensureStore, exists, manifestName, storeDir, tmpName, writeManifest } from './store.js';
+import { candidateIds, ensureStore, exists, manifestName, removeDeadPartials, storeDir, tmpName, writeManifest } from './store.js';
 import { TarScanStream } from './tar-scan.js';
 
 export interface BackupOptions {
@@ -36,10 +38,10 @@ export interface BackupOptions {
   signal: AbortSignal;
   onProgress: (p: Progress) => void;
   /**
-   * Set by restore for its safety backup: it already holds the volume's lock and has stopped the
-   * users itself, so no lock, no hooks and no stopping here.
+   * Set by restore for its safety backup: it already holds the volume's lock (this lease) and has
+   * stopped the users itself, so no lock, no hooks and no stopping here.
    */
-  inRestore?: boolean;
+  inRestore?: Lease;
 }
 
 export interface BackupOutcome {
@@ -114,7 +116,14 @@ async function pickId(deps: Deps, dir: string, volume: string, at: Date, ext: st
 }
 
 /** Writes the archive and commits it; the caller has taken care of locks, hooks and stopping. */
-async function writeArchive(deps: Deps, engine: EnginePort, volume: VolumeDetail, opts: BackupOptions, consistency: { stopped: () => string[]; hooks: HookRun[] }): Promise<{ record: BackupManifest; path: string }> {
+async function writeArchive(
+  deps: Deps,
+  engine: EnginePort,
+  volume: VolumeDetail,
+  opts: BackupOptions,
+  run: { lease: Lease; signal: AbortSignal; stopped: () => string[]; hooks: HookRun[] },
+): Promise<{ record: BackupManifest; path: string }> {
+  const signal = run.signal;
   const dir = storeDir(deps);
   await ensureStore(dir);
   const started = deps.now();
@@ -124,7 +133,7 @@ async function writeArchive(deps: Deps, engine: EnginePort, volume: VolumeDetail
   const ext = archiveExtension(opts.compression, encrypted);
   const level = deps.config.backup.compressionLevel;
 
-  const writer = new AtomicFileWriter(dir, tmpName(`${volume.name}${ext}`));
+  const writer = new AtomicFileWriter(dir, tmpName(`${volume.name}${ext}`, run.lease.token));
   let archive: Awaited<ReturnType<EnginePort['exportVolume']>> | null = null;
   const meter = new ProgressMeter(`backing up ${volume.name}`, opts.onProgress);
   const scan = new TarScanStream(undefined, meter);
@@ -137,7 +146,7 @@ async function writeArchive(deps: Deps, engine: EnginePort, volume: VolumeDetail
       },
       () => undefined,
     );
-    archive = await engine.exportVolume(volume.name, opts.signal);
+    archive = await engine.exportVolume(volume.name, signal);
     const stages: Stage[] = [
       { name: 'engine', stream: archive.stream },
       { name: 'tar', stream: scan },
@@ -146,11 +155,11 @@ async function writeArchive(deps: Deps, engine: EnginePort, volume: VolumeDetail
       { name: 'store', stream: writer },
     ];
     try {
-      await runStages(stages, opts.signal);
+      await runStages(stages, signal);
     } catch (err) {
       throw stageFailure(err, { volume: volume.name, host: engine.host.name, dir, bytesRead: meter.done });
     }
-    if (opts.signal.aborted) throw new OpsError('cancelled', `backup of volume ${volume.name} was cancelled; nothing was kept`);
+    if (signal.aborted) throw new OpsError('cancelled', `backup of volume ${volume.name} was cancelled; nothing was kept`);
 
     const taken = new Set<string>();
     for (;;) {
@@ -198,13 +207,13 @@ async function writeArchive(deps: Deps, engine: EnginePort, volume: VolumeDetail
           dataBytes: s.dataBytes,
           root: s.root,
         },
-        consistency: { stoppedContainers: consistency.stopped(), hooks: consistency.hooks },
+        consistency: { stoppedContainers: run.stopped(), hooks: run.hooks },
         verification: null,
         tool: { name: 'storage-ops', version: toolVersion() },
       };
       const path = join(dir, file);
       try {
-        await writeManifest(dir, record);
+        await writeManifest(dir, record, run.lease.token);
       } catch (err) {
         await unlink(path).catch(() => undefined);
         await fsyncDir(dir).catch(() => undefined);
@@ -251,27 +260,36 @@ export async function backupVolume(deps: Deps, engine: EnginePort, opts: BackupO
   }
   if (opts.encrypt) requireAge(`encrypting the backup of ${opts.volume}`);
   if (opts.inRestore) {
-    const { record, path } = await writeArchive(deps, engine, volume, opts, { stopped: () => [], hooks: [] });
+    const { record, path } = await writeArchive(deps, engine, volume, opts, { lease: opts.inRestore, signal: opts.signal, stopped: () => [], hooks: [] });
     return { record, path, stoppedContainers: [], stopReason: null, hooks: [], warnings: [] };
   }
 
-  const release = await acquireLock(deps, { kind: 'volume', host: engine.host.name, volume: volume.name }, { op: 'backup', actor: opts.actor });
+  const lease = await acquireLock(deps, { kind: 'volume', host: engine.host.name, volume: volume.name }, { op: 'backup', actor: opts.actor });
+  const releaseLocks = await withEngineLock(engine, volume.name, { op: 'backup', actor: opts.actor }, () => lease.release());
   try {
     // Helpers a killed run left on this volume go now: with its lock held, none is in use.
     for (const gone of await engine.removeLeftoverHelpers(volume.name)) deps.log.info(`backup of ${volume.name}: removed leftover helper container ${gone}`, { host: engine.host.name });
+    const warnings = await recoverVolume(deps, engine, volume.name, lease);
     const users = await usersOf(engine, volume.name);
     const running = users.filter(isRunning);
     const reason = stopReason(opts.stop, volume, users);
     const pre = await runHooks(engine, running, 'pre', volume.name, opts.signal);
     const toStop: ContainerSummary[] = reason ? running : [];
+    if (toStop.length) opts.onProgress({ phase: stoppingPhase(toStop, deps.config.backup.stopTimeoutSeconds) });
     // writeArchive only runs once every container in toStop has stopped.
-    const { value, stopped, restartErrors } = await withStopped(engine, toStop, deps.config.backup.stopTimeoutSeconds, () =>
-      writeArchive(deps, engine, volume, opts, { stopped: () => toStop.map((c) => c.name), hooks: pre.runs }),
-    );
+    const { value, stopped, restartErrors } = await withStopped(deps, engine, { containers: toStop, volume: volume.name, lease, op: 'backup', actor: opts.actor }, async (windowSignal) => {
+      if (toStop.length) opts.onProgress({ phase: await stoppedPhase(engine, toStop, deps.config.backup.stopTimeoutSeconds) });
+      return writeArchive(deps, engine, volume, opts, {
+        lease,
+        signal: AbortSignal.any([opts.signal, windowSignal, lease.lost]),
+        stopped: () => toStop.map((c) => c.name),
+        hooks: pre.runs,
+      });
+    });
     // Post commands run once the containers are back.
     const fresh = reason ? (await usersOf(engine, volume.name)).filter(isRunning) : running;
     const post = await runHooks(engine, fresh, 'post', volume.name, opts.signal).catch((err: unknown) => ({ runs: [], warnings: [toOpsError(err).message] }));
-    const warnings = [...pre.warnings, ...post.warnings];
+    warnings.push(...pre.warnings, ...post.warnings);
     if (restartErrors.length) {
       throw new OpsError('unavailable', `backup ${value.record.id} of volume ${volume.name} was written, but restarting the container(s) stopped for it failed: ${restartErrors.join('; ')}`, {
         hint: `Start them by hand: docker start ${stopped.join(' ')}`,
@@ -279,6 +297,32 @@ export async function backupVolume(deps: Deps, engine: EnginePort, opts: BackupO
     }
     return { record: value.record, path: value.path, stoppedContainers: stopped, stopReason: reason, hooks: [...pre.runs, ...post.runs], warnings };
   } finally {
-    await release();
+    await releaseLocks();
   }
+}
+
+/**
+ * What a dead run left on this volume, put right under its lock before anything else: the
+ * containers it stopped are started again, its temporary files removed. Returns notices.
+ */
+export async function recoverVolume(deps: Deps, engine: EnginePort, volume: string, lease: Lease): Promise<string[]> {
+  const notices = (await recoverStopped(deps, { host: engine.host.name, volume, lease })).map((r) => r.notice);
+  const removed = await removeDeadPartials(storeDir(deps), await liveTokens(deps), volume).catch(() => [] as string[]);
+  if (removed.length) deps.log.info('removed temporary files of interrupted runs', { volume, files: removed });
+  return notices;
+}
+
+/** What `--stop` is doing while it waits, so the wait is not silent. */
+function stoppingPhase(containers: ContainerSummary[], timeoutSeconds: number | undefined): string {
+  const wait = timeoutSeconds === undefined ? "each gets its own stop timeout (Docker's default: 10 s)" : `each gets up to ${timeoutSeconds} s`;
+  return `stopping ${containers.map((c) => c.name).join(', ')} (${wait}, then is killed); they start again after the backup`;
+}
+
+/** Which containers had to be killed: a SIGKILL exit (137) means the stop timeout ran out. */
+async function stoppedPhase(engine: EnginePort, containers: ContainerSummary[], timeoutSeconds: number | undefined): Promise<string> {
+  const ids = new Set(containers.map((c) => c.id));
+  const now = await engine.listContainers({ all: true }).catch(() => [] as ContainerSummary[]);
+  const killed = now.filter((c) => ids.has(c.id) && /\(137\)/.test(c.status)).map((c) => c.name);
+  const after = timeoutSeconds === undefined ? 'its stop timeout' : `${timeoutSeconds} s`;
+  return killed.length ? `stopped ${containers.length}; killed ${killed.join(', ')} after ${after} (it did not stop in time)` : `stopped ${containers.map((c) => c.name).join(', ')}`;
 }

@@ -42,7 +42,7 @@ export async function getBackup(deps: Deps, id: string): Promise<BackupRecord> {
   const fromStore = await readManifest(storeDir(deps), id);
   if (fromStore) return fromStore;
   throw new OpsError('not_found', `no backup "${id}" in the catalog or in the store ${storeDir(deps)}`, {
-    hint: '`storage-ops backups` lists the backups (`--rescan` re-reads the store)',
+    hint: '`storage-ops backups` lists the backups (`storage-ops rescan-backups` re-reads the store)',
   });
 }
 
@@ -72,9 +72,9 @@ export interface RebuildResult {
   kept: number;
 }
 
-/** Replaces the catalog with what the store's manifests say. */
-export async function rebuildCatalog(deps: Deps): Promise<RebuildResult> {
-  const scan = await scanStore(storeDir(deps));
+/** Replaces the catalog with what the store's manifests say; `live`: lock tokens of live runs. */
+export async function rebuildCatalog(deps: Deps, live: ReadonlySet<string> = new Set()): Promise<RebuildResult> {
+  const scan = await scanStore(storeDir(deps), live);
   const fresh = new Map(scan.manifests.map((m) => [m.id, m]));
   let added: string[] = [];
   let dropped: string[] = [];

@@ -16,9 +16,13 @@
  * op output, errors, audit entries, chat) holds the masked form; the passwords it contained are
  * registered as secrets, so the command's output, if it echoes one, is masked too.
  */
+import { enterCritical } from '../core/critical.js';
 import { OpsError, toOpsError } from '../core/errors.js';
+import { currentProcess } from '../core/liveness.js';
 import { maskValues, redactCommand, redactText, registerSecret } from '../core/redact.js';
-import type { ContainerSummary, EnginePort, VolumeDetail } from '../core/ports.js';
+import type { ContainerSummary, Deps, EnginePort, VolumeDetail } from '../core/ports.js';
+import type { Lease } from './locks.js';
+import { addStopRecord, removeStopRecord } from './stop-records.js';
 import type { z } from 'zod';
 import type { HookRunSchema } from '../state/backup-record.js';
 
@@ -114,43 +118,71 @@ export async function runHooks(
 }
 
 /**
- * Stops the given containers, then runs `work`, then starts again exactly the containers it
- * stopped, also when stopping part of them or `work` failed. When `work` failed, restart failures
- * are added to its error; when it succeeded they are returned for the caller to report.
+ * Stops the given containers, runs `work`, then starts again exactly the containers it stopped,
+ * also when stopping part of them or `work` failed. Whatever happens to the process: the stop is
+ * on record (state file) before the first container stops, signals cannot end the process until
+ * the restart is done (they abort `work` instead, through the signal it is given), and a run
+ * killed outright leaves the record for the next process to act on (stop-records.ts). When
+ * `work` failed, restart failures are added to its error; when it succeeded they are returned.
  */
 export async function withStopped<T>(
+  deps: Deps,
   engine: EnginePort,
-  containers: ContainerSummary[],
-  timeoutSeconds: number | undefined,
-  work: () => Promise<T>,
+  stop: { containers: ContainerSummary[]; volume: string; lease: Lease; op: string; actor: string },
+  work: (signal: AbortSignal) => Promise<T>,
 ): Promise<{ value: T; stopped: string[]; restartErrors: string[] }> {
-  const stopped: ContainerSummary[] = [];
-  let failure: unknown = null;
-  let value: T | undefined;
+  if (stop.containers.length === 0) return { value: await work(new AbortController().signal), stopped: [], restartErrors: [] };
+  const names = stop.containers.map((c) => c.name).join(', ');
+  const window = enterCritical(`starting ${names} again`);
   try {
-    for (const c of containers) {
-      await engine.stopContainer(c.id, timeoutSeconds);
-      stopped.push(c);
-    }
-    value = await work();
-  } catch (err) {
-    failure = err;
-  }
-  const restartErrors: string[] = [];
-  for (const c of stopped) {
-    try {
-      await engine.startContainer(c.id);
-    } catch (err) {
-      restartErrors.push(`${c.name}: ${toOpsError(err).message}`);
-    }
-  }
-  if (failure) {
-    if (!restartErrors.length) throw failure;
-    const e = toOpsError(failure);
-    throw new OpsError(e.code, `${e.message}; also, restarting the container(s) stopped for it failed (${restartErrors.join('; ')})`, {
-      hint: `Start them by hand: docker start ${stopped.map((c) => c.name).join(' ')}`,
-      cause: failure,
+    const me = currentProcess();
+    await addStopRecord(deps, {
+      token: stop.lease.token,
+      host: engine.host.name,
+      volume: stop.volume,
+      op: stop.op,
+      actor: stop.actor,
+      pid: me.pid,
+      hostname: me.hostname,
+      since: deps.now().toISOString(),
+      containers: stop.containers.map((c) => ({ id: c.id, name: c.name })),
     });
+    const stopped: ContainerSummary[] = [];
+    let failure: unknown = null;
+    let value: T | undefined;
+    try {
+      for (const c of stop.containers) {
+        window.signal.throwIfAborted();
+        await engine.stopContainer(c.id, deps.config.backup.stopTimeoutSeconds);
+        stopped.push(c);
+      }
+      value = await work(window.signal);
+    } catch (err) {
+      failure = window.signal.aborted && !(err instanceof OpsError && err.code !== 'cancelled') ? new OpsError('cancelled', `${stop.op} of volume ${stop.volume} was interrupted by a signal; the stopped containers were started again`) : err;
+    }
+    const restartErrors: string[] = [];
+    // Every container on the record is started (not only those known stopped): a stop that was
+    // under way when the failure came may have taken effect anyway. Starting a running one is a no-op.
+    for (const c of stop.containers) {
+      try {
+        await engine.startContainer(c.id);
+      } catch (err) {
+        if (stopped.includes(c)) restartErrors.push(`${c.name}: ${toOpsError(err).message}`);
+      }
+    }
+    if (!restartErrors.length) {
+      await removeStopRecord(deps, stop.lease.token).catch((err: unknown) => deps.log.warn('could not clear the record of stopped containers', { volume: stop.volume, error: toOpsError(err).message }));
+    }
+    if (failure) {
+      if (!restartErrors.length) throw failure;
+      const e = toOpsError(failure);
+      throw new OpsError(e.code, `${e.message}; also, restarting the container(s) stopped for it failed (${restartErrors.join('; ')})`, {
+        hint: `Start them by hand: docker start ${stopped.map((c) => c.name).join(' ')}`,
+        cause: failure,
+      });
+    }
+    return { value: value as T, stopped: stopped.map((c) => c.name), restartErrors };
+  } finally {
+    window.leave();
   }
-  return { value: value as T, stopped: stopped.map((c) => c.name), restartErrors };
 }

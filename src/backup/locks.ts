@@ -1,117 +1,143 @@
 /**
- * One backup or restore per volume at a time, across processes: a lock file per (host, volume)
- * under <dataDir>/locks, created exclusively and removed when the work ends. A lock left by a
- * process that no longer runs on this machine is taken over; any other holder makes the second
- * caller fail at once with a "busy" error that says who holds it.
+ * Who may work on what, across processes, with the lease locks of src/core/file-lock.ts under
+ * <dataDir>/locks:
+ * - one backup or restore per volume at a time: `volumes/<host>/<volume>.lock`, exclusive; a
+ *   second caller fails at once with a "busy" error that says who holds it and until when;
+ * - holds on a stored backup while it is read (restore from verify to extract, verify):
+ *   `backups/<id>/<reader>.lock`, several at once;
+ * - deleting a stored backup (retention): `backups/<id>/delete.lock`, taken only while nobody
+ *   holds the backup, and a reader backs off while it exists. Each side announces itself first
+ *   and then looks for the other, so a prune and a restore can never both go ahead.
+ * Temporary files and records of stopped containers carry the token of the lock their run held;
+ * liveTokens() tells which runs are still alive.
  */
-import { hostname } from 'node:os';
-import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OpsError } from '../core/errors.js';
+import { describeHolder, inspectLock, newToken, tryLock, type Lease, type LockState } from '../core/file-lock.js';
 import type { Deps } from '../core/ports.js';
 
-export interface LockInfo {
-  pid: number;
-  hostname: string;
-  op: string;
-  actor: string;
-  since: string;
-}
+export type { Lease, LockState };
 
-/**
- * A volume lock is exclusive. A backup "reader" lock marks a backup as in use (by a restore onto
- * `host`/`target`) so retention leaves it alone; several restores may read one backup at once.
- */
 export type LockKey = { kind: 'volume'; host: string; volume: string } | { kind: 'backup'; id: string; host: string; target: string };
 
-function lockPath(deps: Pick<Deps, 'dataDir'>, key: LockKey): string {
+const DELETE_LOCK = 'delete.lock';
+
+function locksDir(deps: Pick<Deps, 'dataDir'>): string {
+  return join(deps.dataDir, 'locks');
+}
+
+export function volumeLockPath(deps: Pick<Deps, 'dataDir'>, host: string, volume: string): string {
   // Host, volume and backup names are validated ([a-zA-Z0-9_.-]) before they get here.
-  return key.kind === 'volume'
-    ? join(deps.dataDir, 'locks', 'volumes', key.host, `${key.volume}.lock`)
-    : join(deps.dataDir, 'locks', 'backups', key.id, `${key.host}__${key.target}.lock`);
+  return join(locksDir(deps), 'volumes', host, `${volume}.lock`);
+}
+
+function backupDir(deps: Pick<Deps, 'dataDir'>, id: string): string {
+  return join(locksDir(deps), 'backups', id);
+}
+
+function lockPath(deps: Pick<Deps, 'dataDir'>, key: LockKey): string {
+  return key.kind === 'volume' ? volumeLockPath(deps, key.host, key.volume) : join(backupDir(deps, key.id), `${key.host}__${key.target}.lock`);
 }
 
 function describe(key: LockKey): string {
   return key.kind === 'volume' ? `volume "${key.volume}" on host "${key.host}"` : `backup ${key.id} (restore onto ${key.target} on ${key.host})`;
 }
 
-async function readLock(path: string): Promise<LockInfo | null> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as LockInfo;
-  } catch {
-    return null;
-  }
+/** Who holds the lock (a live holder), or null. */
+export async function lockHolder(deps: Pick<Deps, 'dataDir'>, key: LockKey): Promise<LockState | null> {
+  const state = await inspectLock(lockPath(deps, key));
+  return state?.alive ? state : null;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function isStale(info: LockInfo | null): boolean {
-  return info !== null && info.hostname === hostname() && info.pid !== process.pid && !alive(info.pid);
-}
-
-/** Who holds the lock, or null. */
-export async function lockHolder(deps: Pick<Deps, 'dataDir'>, key: LockKey): Promise<LockInfo | null> {
-  const info = await readLock(lockPath(deps, key));
-  return info && !isStale(info) ? info : null;
-}
-
-/** Whether any live process is reading this backup (a restore in progress). */
-export async function backupInUse(deps: Pick<Deps, 'dataDir'>, id: string): Promise<boolean> {
-  const dir = join(deps.dataDir, 'locks', 'backups', id);
-  const names = await readdir(dir).catch(() => [] as string[]);
-  for (const n of names) {
-    const info = await readLock(join(dir, n));
-    if (info && !isStale(info)) return true;
-  }
-  return false;
-}
-
-/** Takes the lock or fails with `busy`; returns the function that releases it. */
-export async function acquireLock(deps: Pick<Deps, 'dataDir' | 'now'>, key: LockKey, holder: { op: string; actor: string }): Promise<() => Promise<void>> {
+/** Takes the lock or fails with `busy`, saying who holds it. */
+export async function acquireLock(deps: Pick<Deps, 'dataDir'> & Partial<Pick<Deps, 'now'>>, key: LockKey, holder: { op: string; actor: string }): Promise<Lease> {
   const path = lockPath(deps, key);
-  await mkdir(join(path, '..'), { recursive: true });
-  const info: LockInfo = { pid: process.pid, hostname: hostname(), op: holder.op, actor: holder.actor, since: deps.now().toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fh = await open(path, 'wx', 0o600);
-      try {
-        await fh.writeFile(JSON.stringify(info));
-      } finally {
-        await fh.close();
-      }
-      let released = false;
-      return async () => {
-        if (released) return;
-        released = true;
-        await rm(path, { force: true });
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const current = await readLock(path);
-      if (isStale(current)) {
-        await rm(path, { force: true });
-        continue;
-      }
-      if (current === null) {
-        // Being written right now, or an empty leftover; look again shortly.
-        await new Promise((r) => setTimeout(r, 50));
-        const again = await readLock(path);
-        if (again === null && attempt === 2) {
-          throw new OpsError('busy', `${describe(key)} is locked (${path} exists but says nothing)`, { hint: `If no storage-ops process is working on it, remove ${path}` });
-        }
-        continue;
-      }
-      throw new OpsError('busy', `${describe(key)} is busy: ${current.op} by ${current.actor} since ${current.since} (pid ${current.pid} on ${current.hostname})`, {
-        hint: `Wait for it to finish and try again; if that process is gone, remove ${path}`,
-      });
+  const got = await tryLock(path, { ...holder, ...(deps.now ? { since: deps.now() } : {}) });
+  if ('lease' in got) return got.lease;
+  throw new OpsError('busy', `${describe(key)} is busy: ${describeHolder(got.held)}`, {
+    hint: 'Wait for it to finish and try again; a lock whose process died frees itself (at once on this machine, within 30 s elsewhere)',
+  });
+}
+
+async function liveReaders(deps: Pick<Deps, 'dataDir'>, id: string): Promise<LockState[]> {
+  const dir = backupDir(deps, id);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const out: LockState[] = [];
+  for (const n of names) {
+    if (!n.endsWith('.lock') || n === DELETE_LOCK) continue;
+    const state = await inspectLock(join(dir, n)).catch(() => null);
+    if (state?.alive) out.push(state);
+  }
+  return out;
+}
+
+/** Whether any live process holds this backup (a restore or verify reading it). */
+export async function backupInUse(deps: Pick<Deps, 'dataDir'>, id: string): Promise<boolean> {
+  return (await liveReaders(deps, id)).length > 0;
+}
+
+function tidy(deps: Pick<Deps, 'dataDir'>, id: string, lease: Lease): Lease {
+  return {
+    ...lease,
+    async release() {
+      await lease.release();
+      // The per-backup directory goes when it is empty; another holder keeps it.
+      await rmdir(backupDir(deps, id)).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Holds a stored backup while it is read, so retention cannot delete it meanwhile. `reader`
+ * names the holding (e.g. the restore target); fails with `busy` while the backup is being deleted.
+ */
+export async function holdBackup(deps: Pick<Deps, 'dataDir'>, id: string, reader: { host: string; target: string } | 'verify', holder: { op: string; actor: string }): Promise<Lease> {
+  const name = reader === 'verify' ? `verify.${newToken()}.lock` : `${reader.host}__${reader.target}.lock`;
+  const got = await tryLock(join(backupDir(deps, id), name), holder);
+  if (!('lease' in got)) {
+    throw new OpsError('busy', `backup ${id} is already being read for the same target: ${describeHolder(got.held)}`, { hint: 'Wait for it to finish and try again' });
+  }
+  const lease = tidy(deps, id, got.lease);
+  const deleting = await inspectLock(join(backupDir(deps, id), DELETE_LOCK)).catch(() => null);
+  if (deleting?.alive) {
+    await lease.release();
+    throw new OpsError('busy', `backup ${id} is being deleted right now (${describeHolder(deleting)}), so it cannot be read`, {
+      hint: '`storage-ops backups` shows what is left; pick another backup',
+    });
+  }
+  return lease;
+}
+
+/**
+ * Takes the right to delete a stored backup: null (and nothing held) when a live process reads
+ * it or another deletion runs, with the reason.
+ */
+export async function lockBackupForDelete(deps: Pick<Deps, 'dataDir'>, id: string, actor: string): Promise<{ lease: Lease } | { busy: string }> {
+  const got = await tryLock(join(backupDir(deps, id), DELETE_LOCK), { op: 'deleting the backup', actor });
+  if (!('lease' in got)) return { busy: `being deleted by another process: ${describeHolder(got.held)}` };
+  const lease = tidy(deps, id, got.lease);
+  const readers = await liveReaders(deps, id);
+  if (readers.length) {
+    await lease.release();
+    return { busy: `in use right now: ${readers.map(describeHolder).join('; ')}` };
+  }
+  return { lease };
+}
+
+/** Tokens of every live lock under the data dir: the runs still alive. */
+export async function liveTokens(deps: Pick<Deps, 'dataDir'>): Promise<Set<string>> {
+  const out = new Set<string>();
+  const root = locksDir(deps);
+  const dirs: string[] = [];
+  for (const host of await readdir(join(root, 'volumes')).catch(() => [] as string[])) dirs.push(join(root, 'volumes', host));
+  for (const id of await readdir(join(root, 'backups')).catch(() => [] as string[])) dirs.push(join(root, 'backups', id));
+  for (const dir of dirs) {
+    for (const n of await readdir(dir).catch(() => [] as string[])) {
+      if (!n.endsWith('.lock')) continue;
+      const state = await inspectLock(join(dir, n)).catch(() => null);
+      if (state?.alive && state.info) out.add(state.info.token);
     }
   }
-  throw new OpsError('busy', `${describe(key)} is busy`, { hint: `Try again; if no storage-ops process is working on it, remove ${path}` });
+  return out;
 }

@@ -12,6 +12,7 @@ import { OpsError } from '../core/errors.js';
 import type { Progress } from '../core/op.js';
 import type { BackupManifest } from '../state/backup-record.js';
 import { AgeDecryptStream, requireAge, type AgeIdentity } from './age.js';
+import { checkAgeHeader } from './age-header.js';
 import { decompressStream, requireCompressor } from './compression.js';
 import { ProgressMeter } from './progress.js';
 import { errnoText, isAbort, runStages, StageError, type Stage } from './stages.js';
@@ -50,7 +51,8 @@ function sink(): Writable {
 
 export interface ArchiveCheck {
   ok: boolean;
-  level: 'full' | 'checksum';
+  /** full: read end to end; sealed: encrypted, no identity: sha256 and age header; checksum: sha256 only. */
+  level: 'full' | 'sealed' | 'checksum';
   sha256: string | null;
   bytes: number | null;
   summary: TarSummary | null;
@@ -173,16 +175,17 @@ export async function checkArchive(
   if (readError) problems.push(readError.message);
   if (summary) problems.push(...compareContent(m, summary));
   if (checksumOnly) {
+    problems.push(...(await checkAgeHeader(path, st.size, m.archive.encryption?.recipients.length ?? 0)));
     return {
       ok: problems.length === 0,
-      level: 'checksum',
+      level: 'sealed',
       sha256,
       bytes: st.size,
       summary: null,
       problems,
       detail: problems.length
-        ? `checksum check failed: ${problems.join('; ')}`
-        : 'sha256 matches the manifest; the content was not read because the archive is encrypted and no age identity is configured (backup.identityFile or STORAGE_OPS_AGE_IDENTITY_FILE)',
+        ? `checksum and age header check failed: ${problems.join('; ')}`
+        : `sealed: sha256 matches the manifest and the age header is intact (${m.archive.encryption?.recipients.length ?? 0} recipient(s)); the content was not read because no age identity is configured (backup.identityFile or STORAGE_OPS_AGE_IDENTITY_FILE)`,
     };
   }
   const s = summary;

@@ -6,17 +6,22 @@
  * ever read or deleted.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { OpsError } from '../core/errors.js';
+import { LEASE_MS } from '../core/liveness.js';
 import type { Deps } from '../core/ports.js';
 import { BACKUP_ID_PATTERN, BackupManifestSchema, type BackupManifest } from '../state/backup-record.js';
 import { replaceFile, writeNewFile } from './atomic-file.js';
 
 export const MANIFEST_SUFFIX = '.manifest.json';
 const ARCHIVE_SUFFIX = /\.tar(\.zst|\.gz)?(\.age)?$/;
-const TMP_PATTERN = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+/** `.<final name>.<lock token>-<random>.tmp`: the token names the run (its lock) that writes it. */
+const TMP_PATTERN = /^\.(.+)\.([0-9a-f]{16})-[0-9a-f]{8}\.tmp$/;
+/** Written by earlier versions: `.<final name>.<pid>.<random>.tmp`. */
+const LEGACY_TMP_PATTERN = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+const ID_STAMP = /_\d{8}_\d{6}(?:-\d{1,4})?$/;
 
 /** The store directory: backup.dir (relative paths are relative to the data dir), else <dataDir>/backups. */
 export function storeDir(deps: Pick<Deps, 'config' | 'dataDir'>): string {
@@ -64,9 +69,27 @@ export function manifestName(id: string): string {
   return `${id}${MANIFEST_SUFFIX}`;
 }
 
-/** A temporary name in the store, owned by this process (its pid is in the name). */
-export function tmpName(finalName: string): string {
-  return `.${finalName}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+/**
+ * A temporary name in the store for `finalName`, owned by the run holding the lock whose token
+ * is given: once that lock is gone (released or its holder dead) the file is a leftover.
+ */
+export function tmpName(finalName: string, token: string): string {
+  if (!/^[0-9a-f]{16}$/.test(token)) throw new OpsError('internal', `temporary file for ${finalName}: "${token}" is not a lock token`);
+  return `.${finalName}.${token}-${randomBytes(4).toString('hex')}.tmp`;
+}
+
+/**
+ * The volume a store file name belongs to: `<volume><ext>` (an archive being written, before its
+ * id is chosen), `<volume>_<stamp><ext>` or `<volume>_<stamp>.manifest.json`. Matching by prefix
+ * is wrong: "db" would take "db_data"'s files, and volume names may hold dots.
+ */
+export function volumeOfStoreName(finalName: string): string | null {
+  let base = finalName;
+  if (base.endsWith(MANIFEST_SUFFIX)) base = base.slice(0, -MANIFEST_SUFFIX.length);
+  else if (ARCHIVE_SUFFIX.test(base)) base = base.replace(ARCHIVE_SUFFIX, '');
+  else return null;
+  if (isBackupId(base)) return base.replace(ID_STAMP, '');
+  return finalName.endsWith(MANIFEST_SUFFIX) ? null : base;
 }
 
 /** The archive's path, after checking the manifest's file name belongs to its id. */
@@ -120,13 +143,14 @@ export function manifestText(m: BackupManifest): string {
   return JSON.stringify(m, null, 2) + '\n';
 }
 
-export async function writeManifest(dir: string, m: BackupManifest): Promise<string> {
-  return writeNewFile(dir, manifestName(m.id), manifestText(m), tmpName(manifestName(m.id)));
+/** Writes a new manifest; `token` is the lock of the run writing it (see tmpName). */
+export async function writeManifest(dir: string, m: BackupManifest, token: string): Promise<string> {
+  return writeNewFile(dir, manifestName(m.id), manifestText(m), tmpName(manifestName(m.id), token));
 }
 
-/** Rewrites an existing manifest (to record a verification). */
-export async function updateManifest(dir: string, m: BackupManifest): Promise<void> {
-  await replaceFile(dir, manifestName(m.id), manifestText(m), tmpName(manifestName(m.id)));
+/** Rewrites an existing manifest (to record a verification) under a hold on the backup. */
+export async function updateManifest(dir: string, m: BackupManifest, token: string): Promise<void> {
+  await replaceFile(dir, manifestName(m.id), manifestText(m), tmpName(manifestName(m.id), token));
 }
 
 export interface StoreScan {
@@ -135,21 +159,50 @@ export interface StoreScan {
   problems: string[];
   /** Archive files with no manifest (an interrupted commit, or copied in by hand). */
   orphans: string[];
-  /** Temporary files; `live` when the process that writes them still runs. */
-  partials: Array<{ name: string; pid: number; live: boolean }>;
+  /** Temporary files; `live` while the run writing them holds its lock. */
+  partials: PartialFile[];
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+export interface PartialFile {
+  name: string;
+  /** The volume it belongs to, when its name says. */
+  volume: string | null;
+  live: boolean;
+}
+
+/** Whether a temporary store file's run is alive: its lock token is live (old pid names: written lately). */
+async function partialOf(dir: string, name: string, live: ReadonlySet<string>): Promise<PartialFile | null> {
+  const m = TMP_PATTERN.exec(name);
+  if (m) return { name, volume: volumeOfStoreName(m[1] ?? ''), live: live.has(m[2] ?? '') };
+  const legacy = LEGACY_TMP_PATTERN.exec(name);
+  if (!legacy) return null;
+  const st = await stat(join(dir, name)).catch(() => null);
+  return { name, volume: volumeOfStoreName(legacy[1] ?? ''), live: st !== null && Date.now() - st.mtimeMs < LEASE_MS };
+}
+
+/**
+ * Removes the temporary files of dead runs: of `volume` only when given, of every volume
+ * otherwise. Returns the names removed.
+ */
+export async function removeDeadPartials(dir: string, live: ReadonlySet<string>, volume?: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    const p = await partialOf(dir, name, live);
+    if (!p || p.live || (volume !== undefined && p.volume !== volume)) continue;
+    await unlink(join(dir, name)).then(
+      () => removed.push(name),
+      () => undefined,
+    );
   }
+  return removed.sort();
 }
 
-/** Reads every manifest in the store and notes what else lies there. */
-export async function scanStore(dir: string): Promise<StoreScan> {
+/**
+ * Reads every manifest in the store and notes what else lies there; `live` holds the lock
+ * tokens of live runs (liveTokens()), which tell running writes from leftovers.
+ */
+export async function scanStore(dir: string, live: ReadonlySet<string> = new Set()): Promise<StoreScan> {
   const out: StoreScan = { manifests: [], problems: [], orphans: [], partials: [] };
   let names: string[];
   try {
@@ -160,10 +213,9 @@ export async function scanStore(dir: string): Promise<StoreScan> {
   }
   const archivesWithManifest = new Set<string>();
   for (const name of names.sort()) {
-    const tmp = TMP_PATTERN.exec(name);
-    if (tmp) {
-      const pid = Number(tmp[2]);
-      out.partials.push({ name, pid, live: pidAlive(pid) });
+    const partial = await partialOf(dir, name, live);
+    if (partial) {
+      out.partials.push(partial);
       continue;
     }
     if (!name.endsWith(MANIFEST_SUFFIX)) continue;

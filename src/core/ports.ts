@@ -202,8 +202,11 @@ export interface EnginePort {
   removeContainer(id: string): Promise<void>;
   listNetworks(): Promise<NetworkSummary[]>;
   removeNetwork(id: string): Promise<void>;
-  /** Removes unused build cache last used before the cutoff; returns the record ids removed. */
-  pruneBuildCache(lastUsedBefore: Date): Promise<{ deleted: string[]; spaceReclaimed: number }>;
+  /**
+   * Removes unused build cache last used before the cutoff; with `ids`, only those records (so a
+   * clean-up never takes a record its preview did not list). Returns the record ids removed.
+   */
+  pruneBuildCache(lastUsedBefore: Date, ids?: readonly string[]): Promise<{ deleted: string[]; spaceReclaimed: number }>;
   /**
    * Removes helper containers of this volume that no live run uses: those of dead processes, and
    * backup/restore helpers of any other process. Call only while holding the volume's
@@ -222,12 +225,23 @@ export interface EnginePort {
   clearVolume(name: string, signal?: AbortSignal): Promise<void>;
   /** Sets owner, mode and mtime of a volume's root directory (the archive API leaves the root as it is). */
   setVolumeRoot(name: string, attrs: VolumeRootAttributes, signal?: AbortSignal): Promise<void>;
+  /**
+   * Takes the engine-side lock on a volume (one backup or restore at a time, across data dirs and
+   * machines) or fails with `busy` naming the holder; returns the function that releases it.
+   */
+  lockVolume(name: string, holder: VolumeLockHolder): Promise<() => Promise<void>>;
   /** Stops a container (already stopped is fine); `timeoutSeconds` before it is killed. */
   stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
   /** Starts a container (already running is fine). */
   startContainer(id: string): Promise<void>;
   /** Runs a command in a running container (docker exec) and waits for it. */
   execInContainer(id: string, cmd: string[], signal?: AbortSignal): Promise<ExecResult>;
+}
+
+/** Who holds a volume lock, written on the lock so a second caller can say who is in the way. */
+export interface VolumeLockHolder {
+  op: string;
+  actor: string;
 }
 
 export interface EngineDirectory {
@@ -282,6 +296,11 @@ export interface Deps {
   state: StatePort;
   config: Config;
   dataDir: string;
+  /**
+   * Set (to the errno code, e.g. EROFS) when the data dir exists but cannot be written: read-only
+   * ops still run, without their audit entry; anything that writes fails saying why.
+   */
+  dataDirReadOnly?: string;
   log: Logger;
   now(): Date;
 }

@@ -21,6 +21,7 @@ import type {
   VolumeDetail,
   VolumeFilters,
   VolumeRootAttributes,
+  VolumeLockHolder,
   VolumeSpec,
 } from '../core/ports.js';
 import type { Logger } from '../core/logger.js';
@@ -29,6 +30,8 @@ import { engineError } from './engine-errors.js';
 import { HELPER_LABEL, runHelper } from './helper-container.js';
 import { describeOwner } from './helper-owner.js';
 import { listHelperContainers, sweepHelpers, type SweepScope, type SweptHelper } from './helper-sweep.js';
+import { ensureArchiveImage } from './archive-image.js';
+import { lockVolumeOnEngine } from './volume-lock.js';
 import { clearVolume, exportVolume, importVolume, setVolumeRoot } from './volume-archive.js';
 
 type Json = Record<string, unknown>;
@@ -279,28 +282,31 @@ export class DockerEngine implements EnginePort {
     await this.call(`removing network ${id.slice(0, 12)}`, () => this.docker.getNetwork(id).remove() as Promise<unknown>);
   }
 
-  async pruneBuildCache(lastUsedBefore: Date): Promise<{ deleted: string[]; spaceReclaimed: number }> {
-    // dockerode's pruneBuilder drops its options, and the engine's id filter differs between
-    // versions (exact in 20.10, a regex later), so only the age filter is used: whatever is
-    // unused and was last used before the cutoff. `unused-for` is understood by every version.
-    // Rounded up, so a record used just before the cutoff is kept rather than taken.
-    const ms = Math.max(1, Math.ceil(Date.now() - lastUsedBefore.getTime()));
-    const res = await this.call('pruning build cache', () =>
-      new Promise<Json>((resolve, reject) => {
-        this.docker.modem.dial(
-          {
-            path: '/build/prune?',
-            method: 'POST',
-            options: { all: true, filters: { 'unused-for': [`${ms}ms`] } },
-            statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' },
-          },
-          (err: unknown, data: unknown) => (err ? reject(err) : resolve((data ?? {}) as Json)),
-        );
-      }),
-    );
+  async pruneBuildCache(lastUsedBefore: Date, ids?: readonly string[]): Promise<{ deleted: string[]; spaceReclaimed: number }> {
+    // dockerode's pruneBuilder drops its options, so the request is made here. `unused-for`
+    // keeps anything used after the cutoff (rounded up, so a record used just before it is kept
+    // rather than taken). The engine accepts one value per filter key and matches `id` as a
+    // regular expression, so each listed record gets its own call with an anchored pattern:
+    // nothing outside the list can match.
+    const unusedFor = (): string => `${Math.max(1, Math.ceil(Date.now() - lastUsedBefore.getTime()))}ms`;
+    const prune = (filters: Record<string, string[]>): Promise<Json> =>
+      this.call('pruning build cache', () =>
+        new Promise<Json>((resolve, reject) => {
+          this.docker.modem.dial(
+            { path: '/build/prune?', method: 'POST', options: { all: true, filters }, statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' } },
+            (err: unknown, data: unknown) => (err ? reject(err) : resolve((data ?? {}) as Json)),
+          );
+        }),
+      );
+    const answers: Json[] = [];
+    if (!ids) answers.push(await prune({ 'unused-for': [unusedFor()] }));
+    for (const id of ids ?? []) {
+      const pattern = `^${id.replace(/[^a-zA-Z0-9]/g, (c) => `\\${c}`)}$`;
+      answers.push(await prune({ 'unused-for': [unusedFor()], id: [pattern] }));
+    }
     return {
-      deleted: Array.isArray(res.CachesDeleted) ? (res.CachesDeleted as string[]) : [],
-      spaceReclaimed: num(res.SpaceReclaimed),
+      deleted: answers.flatMap((res) => (Array.isArray(res.CachesDeleted) ? (res.CachesDeleted as string[]) : [])),
+      spaceReclaimed: answers.reduce((sum, res) => sum + num(res.SpaceReclaimed), 0),
     };
   }
 
@@ -330,20 +336,44 @@ export class DockerEngine implements EnginePort {
     return parseDfOutput(res.stdout, path);
   }
 
-  exportVolume(name: string, signal?: AbortSignal): Promise<VolumeArchive> {
-    return exportVolume(this.docker, this.host, this.helperImage(), name, signal);
+  // Archive helpers are never started: the empty image storage-ops imports itself is enough, so
+  // backup, restore and verify work on an engine without the helper image.
+  async exportVolume(name: string, signal?: AbortSignal): Promise<VolumeArchive> {
+    return exportVolume(this.docker, this.host, await ensureArchiveImage(this.docker, this.host), name, signal);
   }
 
-  importVolume(name: string, tar: Readable, signal?: AbortSignal): Promise<void> {
-    return importVolume(this.docker, this.host, this.helperImage(), name, tar, signal);
+  async importVolume(name: string, tar: Readable, signal?: AbortSignal): Promise<void> {
+    return importVolume(this.docker, this.host, await ensureArchiveImage(this.docker, this.host), name, tar, signal);
   }
 
-  clearVolume(name: string, signal?: AbortSignal): Promise<void> {
+  lockVolume(name: string, holder: VolumeLockHolder): Promise<() => Promise<void>> {
+    return lockVolumeOnEngine(this.docker, this.host, name, holder);
+  }
+
+  /**
+   * Empties a volume. A plain local volume (no driver options: its data lives only in the engine's
+   * own directory) that no container references is removed and created again with its labels:
+   * nothing is started, so no helper image is needed. Anything else (a bind or NFS volume, one a
+   * stopped container still references) is emptied by a started helper with a shell.
+   */
+  async clearVolume(name: string, signal?: AbortSignal): Promise<void> {
+    const v = await this.inspectVolume(name);
+    if (v.driver === 'local' && Object.keys(v.options).length === 0) {
+      signal?.throwIfAborted();
+      try {
+        await this.docker.getVolume(name).remove();
+        await this.call(`creating volume ${name} again`, () => this.docker.createVolume({ Name: name, Driver: 'local', Labels: v.labels }));
+        return;
+      } catch (err) {
+        // 409: a container references it; the engine removed nothing.
+        if ((err as { statusCode?: number }).statusCode !== 409) throw engineError(err, this.host, `emptying volume ${name}`);
+      }
+    }
     return clearVolume(this.docker, this.host, this.helperImage(), name, signal);
   }
 
-  setVolumeRoot(name: string, attrs: VolumeRootAttributes, signal?: AbortSignal): Promise<void> {
-    return setVolumeRoot(this.docker, this.host, this.helperImage(), name, attrs, signal);
+  async setVolumeRoot(name: string, attrs: VolumeRootAttributes, signal?: AbortSignal): Promise<void> {
+    return setVolumeRoot(this.docker, this.host, await ensureArchiveImage(this.docker, this.host), name, attrs, signal);
   }
 
   stopContainer(id: string, timeoutSeconds?: number): Promise<void> {

@@ -47,7 +47,9 @@ export const HookRunSchema = z.object({
 export const VerificationSchema = z.object({
   at: z.string().describe('ISO time of the check'),
   ok: z.boolean(),
-  level: z.enum(['full', 'checksum']).describe('full: checksum and the whole archive read as tar; checksum: sha256 only (encrypted, no identity)'),
+  level: z
+    .enum(['full', 'sealed', 'checksum'])
+    .describe('full: checksum and the whole archive read as tar; sealed: encrypted and no identity at hand, so sha256 and the age header; checksum: sha256 only (older versions)'),
   detail: z.string().describe('what was checked, or what failed'),
 });
 

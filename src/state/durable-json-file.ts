@@ -25,7 +25,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
       return JSON.parse(text) as T;
     } catch (err) {
       throw new OpsError('config', `state file ${this.path} is corrupt (not valid JSON: ${(err as Error).message})`, {
-        hint: `Move it aside (mv ${this.path} ${this.path}.broken) and start again; backups are re-catalogued from their manifests with \`storage-ops backups --rescan\``,
+        hint: `Move it aside (mv ${this.path} ${this.path}.broken) and start again; backups are re-catalogued from their manifests with \`storage-ops rescan-backups\``,
       });
     }
   }

@@ -1,15 +1,18 @@
 /**
  * The process-safe state store over lowdb: one JSON file in the data dir holding small
- * collections (approvals, the backup catalog, schedules, jobs). Every update takes a lock file,
- * re-reads the file, applies the change and writes it back, so the CLI and a running `serve` can
- * share one data dir without losing each other's writes. The audit log, which only grows, is an
+ * collections (approvals, the backup catalog, schedules, jobs). Every update takes a lock (the
+ * shared lease lock of src/core/file-lock.ts), re-reads the file, applies the change and writes it
+ * back, so the CLI and a running `serve` can share one data dir without losing each other's
+ * writes. A lock left by a crashed process frees itself (at once on this machine, within the lease
+ * elsewhere); one held by a live process is waited for. The audit log, which only grows, is an
  * append-only JSON Lines file beside it (audit-log-file.ts); an older state.json's `audit` array
  * is moved there at the first start.
  */
-import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { OpsError } from '../core/errors.js';
+import { waitForLock } from '../core/file-lock.js';
 import { DurableJsonFile } from './durable-json-file.js';
 import type { AuditEntry } from '../core/audit-entry.js';
 import type { AuditLimits, StateData, StatePort } from '../core/ports.js';
@@ -19,8 +22,8 @@ export type { StateData };
 
 export const STATE_FILE = 'state.json';
 export const AUDIT_DIR = 'audit';
-const LOCK_STALE_MS = 30_000;
-const LOCK_WAIT_MS = 15_000;
+/** Long enough for a lease left by a process that died elsewhere (another container) to run out. */
+const LOCK_WAIT_MS = 45_000;
 
 function freshState(): StateData {
   return { version: 1 };
@@ -100,33 +103,11 @@ export class StateStore implements StatePort {
   }
 
   private async locked<T>(fn: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (;;) {
-      try {
-        const fh = await open(this.lockPath, 'wx');
-        await fh.writeFile(String(process.pid));
-        await fh.close();
-        break;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const st = await stat(this.lockPath).catch(() => null);
-        // A lock older than any update can take was left by a crashed process.
-        if (st && Date.now() - st.mtimeMs > LOCK_STALE_MS) {
-          await rm(this.lockPath, { force: true });
-          continue;
-        }
-        if (Date.now() > deadline) {
-          throw new OpsError('busy', `state file ${this.path} is locked by another process`, {
-            hint: `Retry; if no storage-ops process is running, remove ${this.lockPath}`,
-          });
-        }
-        await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
-      }
-    }
+    const lease = await waitForLock(this.lockPath, { op: 'state update', actor: 'storage-ops' }, { waitMs: LOCK_WAIT_MS, what: `state file ${this.path}` });
     try {
       return await fn();
     } finally {
-      await rm(this.lockPath, { force: true });
+      await lease.release();
     }
   }
 }

@@ -16,6 +16,7 @@ import type { Actor } from '../../src/core/op.js';
 import type { Deps } from '../../src/core/ports.js';
 import { runOp } from '../../src/core/run-op.js';
 import { systemCleanup } from '../../src/ops/system/system-cleanup.js';
+import { volumeBackup } from '../../src/ops/backups/volume-backup.js';
 import { volumePrune } from '../../src/ops/volumes/volume-prune.js';
 import { volumeRemove } from '../../src/ops/volumes/volume-remove.js';
 import type { RemovalResult } from '../../src/ops/shared/removal.js';
@@ -224,5 +225,41 @@ describeDocker('system_cleanup on a real engine', () => {
     const bc = JSON.parse(await docker(engine, 'system', 'df', '--format', '{{json .}}').then((t) => `[${t.trim().split('\n').join(',')}]`)) as { Type: string; TotalCount: string }[];
     expect(bc.find((x) => x.Type === 'Build Cache')?.TotalCount).toBe('0');
     await docker(engine, 'rm', '-f', 'runner');
+  });
+
+  it('never removes the helper image, and takes only the build cache its approved preview listed', async () => {
+    const deps = await makeDeps([engine]);
+    const root: Actor = { id: 'cli:root', source: 'cli' };
+    for (const fill of [3, 5]) {
+      const ctx = mkdtempSync(join(tmpdir(), 'so-bctx-'));
+      writeFileSync(join(ctx, 'Dockerfile'), `FROM scratch\nCOPY a /a\nCOPY b /b\n`);
+      writeFileSync(join(ctx, 'a'), Buffer.alloc(100_000, fill));
+      writeFileSync(join(ctx, 'b'), Buffer.alloc(100_000, fill + 1));
+      await run('/usr/bin/docker', ['-H', engine.url, 'build', '-q', ctx], { env: { ...process.env, DOCKER_BUILDKIT: '1' } });
+    }
+    const request = await requestOp(deps, systemCleanup, { images: 'unused', imagesOlderThan: '0m', buildCache: true }, { actor: root });
+    expect(request.preview.items.find((i) => i.kind === 'image' && i.name === HELPER_TAG)).toEqual(
+      expect.objectContaining({ action: 'keep', reason: `the helper image of storage-ops (helperImage ${HELPER_TAG}): backups, restores, disk usage and benchmarks run in it` }),
+    );
+    const cache = request.preview.items.filter((i) => i.kind === 'build_cache' && i.action === 'remove');
+    expect(cache.length).toBeGreaterThan(1);
+    // One record left out of what is approved, as if the preview had not shown it: it must survive.
+    const spared = cache[0]!.id;
+    await deps.state.update((d) => {
+      const r = d.approvals?.find((a) => a.id === request.id);
+      if (r) r.preview.items = r.preview.items.filter((i) => i.id !== spared);
+    });
+    const { output } = await decideAndWait(deps, request.id, 'approve', { actor: root, idempotencyKey: key() });
+    const out = output as RemovalResult;
+    expect(out.failed).toEqual([]);
+    expect(out.removed.map((r) => r.id)).not.toContain(spared);
+    expect(out.removed.filter((r) => r.kind === 'build_cache').length).toBeGreaterThan(0);
+    expect(out.skipped).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'image', name: HELPER_TAG, reason: expect.stringMatching(/^the helper image of storage-ops/) })]));
+    expect((await deps.engines.get().systemDf()).buildCache.map((b) => b.id)).toContain(spared);
+    expect((await docker(engine, 'images', '--format', '{{.Repository}}:{{.Tag}}')).trim()).toBe(HELPER_TAG);
+    // And the next backup still has its helper.
+    await docker(engine, 'volume', 'create', 'after_cleanup');
+    const { backups } = await runOp(deps, volumeBackup, { volumes: ['after_cleanup'], prune: false }, { actor: root });
+    expect(backups).toHaveLength(1);
   });
 });

@@ -135,12 +135,12 @@ describeDocker('encrypted backups and migration between engines', () => {
     expect((await docker(b, 'info', '--format', '{{.Driver}}')).trim()).toBe('btrfs');
   });
 
-  it('without the identity, verify checks the checksum only and says so; restore refuses', async () => {
+  it('without the identity, verify checks the checksum and the age header ("sealed") and says so; restore refuses', async () => {
     const { backups } = await runOp(deps, volumeBackup, { volumes: [source], encrypt: true, host: a.name, prune: false }, { actor });
     const noKey: Deps = { ...deps, config: { ...deps.config, backup: { ...deps.config.backup, identityFile: undefined } } };
     const v = await runOp(noKey, backupVerify, { id: backups[0]!.id }, { actor });
-    expect(v).toMatchObject({ ok: true, level: 'checksum' });
-    expect(v.detail).toMatch(/not read because the archive is encrypted and no age identity is configured/);
+    expect(v).toMatchObject({ ok: true, level: 'sealed' });
+    expect(v.detail).toMatch(/^sealed: sha256 matches the manifest and the age header is intact \(1 recipient\(s\)\); the content was not read because no age identity is configured/);
     const err = await runConfirmed(noKey, volumeRestore, { backupId: backups[0]!.id, target, host: b.name, create: true }, { actor }).catch((e: unknown) => e as Error);
     expect(String(err)).toMatch(/is encrypted and no age identity is configured, so it cannot be restored/);
   });

@@ -2,13 +2,13 @@
  * Pure parts of the backup feature: retention selection and its guard, backup naming and id
  * safety, manifest validation, the store scan and catalog rebuild, and the backup config.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rebuildCatalog, listBackups, getBackup } from '../../src/backup/catalog.js';
 import { planRetention, ruleFor } from '../../src/backup/retention.js';
-import { archivePath, assertBackupId, candidateIds, scanStore, stamp, storeDir } from '../../src/backup/store.js';
+import { archivePath, assertBackupId, candidateIds, scanStore, stamp, storeDir, volumeOfStoreName } from '../../src/backup/store.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { OpsError } from '../../src/core/errors.js';
 import { MANIFEST_FORMAT, type BackupManifest } from '../../src/state/backup-record.js';
@@ -61,15 +61,37 @@ describe('retention', () => {
     const old = series.map((r) => ({ ...r, createdAt: day(100 + Number(r.createdAt.slice(8, 10))) }));
     const none = planRetention(old, () => ({ days: 7, keepLast: null }), now);
     expect(none.filter((d) => d.keep)).toHaveLength(1);
-    expect(none.find((d) => d.keep)?.reasons[0]).toMatch(/newest backup, and none is verified yet/);
+    expect(none.find((d) => d.keep)?.reasons[0]).toMatch(/newest backup of plausible size, and none is verified yet/);
 
     const withVerified = series.map((r, i) => (i === 4 ? { ...r, verification: verifiedOk } : r));
     const plan = planRetention(withVerified, () => ({ days: null, keepLast: 1 }), now);
     expect(plan.filter((d) => d.keep).map((d) => d.record.id)).toEqual([series[0]!.id, series[4]!.id]);
-    expect(plan.find((d) => d.record.id === series[4]!.id)?.reasons).toEqual(['newest verified backup (never pruned)']);
+    expect(plan.find((d) => d.record.id === series[4]!.id)?.reasons).toEqual(['newest verified backup of plausible size (never pruned)']);
     // A failed or checksum-only verification protects nothing.
     const failed = series.map((r, i) => (i === 4 ? { ...r, verification: { ...verifiedOk, ok: false } } : i === 5 ? { ...r, verification: { ...verifiedOk, level: 'checksum' as const } } : r));
     expect(planRetention(failed, () => ({ days: null, keepLast: 1 }), now).filter((d) => d.keep)).toHaveLength(1);
+    // Encrypted with no identity at hand: checksum and age header ("sealed") protect like a full read.
+    const sealed = series.map((r, i) => (i === 4 ? { ...r, verification: { ...verifiedOk, level: 'sealed' as const } } : r));
+    expect(planRetention(sealed, () => ({ days: null, keepLast: 1 }), now).filter((d) => d.keep).map((d) => d.record.id)).toEqual([series[0]!.id, series[4]!.id]);
+  });
+
+  it('lets a collapsed backup rotate nothing out, unless forced', () => {
+    const sized = (i: number, tarBytes: number): BackupManifest => ({ ...series[i]!, content: { ...series[i]!.content, tarBytes } });
+    // Oldest to newest: 50 MB, 52 MB, 51 MB, then two nearly empty ones (an unmounted share).
+    const records = [sized(4, 50e6), sized(3, 52e6), sized(2, 51e6), sized(1, 4096), sized(0, 3072)];
+    const plan = planRetention(records, () => ({ days: null, keepLast: 2 }), now);
+    const keptIds = plan.filter((d) => d.keep).map((d) => d.record.id);
+    // The two good newest (52 and 51 MB) stay; the collapsed ones stay too, as the newest two.
+    expect(keptIds).toEqual([series[0]!.id, series[1]!.id, series[2]!.id, series[3]!.id]);
+    expect(plan.find((d) => d.record.id === series[0]!.id)?.reasons.join('; ')).toMatch(/implausibly small: 3072 bytes of tar, 0\.0 % of db_\d+_\d+ \(51000000\)/);
+    expect(plan.find((d) => d.record.id === series[2]!.id)?.reasons).toEqual(['among the newest 2 of plausible size', 'newest backup of plausible size, and none is verified yet (never pruned)']);
+    // Forced: sizes do not matter, the newest two are kept.
+    const forced = planRetention(records, () => ({ days: null, keepLast: 2 }), now, { force: true });
+    expect(forced.filter((d) => d.keep).map((d) => d.record.id)).toEqual([series[0]!.id, series[1]!.id]);
+    // A verified backup that collapsed is not what the guard keeps: the newest plausible one is.
+    const verifiedEmpty = records.map((r) => (r.id === series[0]!.id ? { ...r, verification: verifiedOk } : r));
+    const guarded = planRetention(verifiedEmpty, () => ({ days: 1, keepLast: null }), new Date(Date.parse(now.toISOString()) + 30 * 86_400_000));
+    expect(guarded.filter((d) => d.keep).map((d) => d.record.id)).toEqual([series[2]!.id]);
   });
 
   it('decides per host and volume', () => {
@@ -93,6 +115,16 @@ describe('retention', () => {
 });
 
 describe('backup names and ids', () => {
+  it('tells which volume a store file belongs to, without prefix matching', () => {
+    expect(volumeOfStoreName('db.tar.zst')).toBe('db');
+    expect(volumeOfStoreName('db_data.tar.zst')).toBe('db_data');
+    expect(volumeOfStoreName('db_20260105_030405.manifest.json')).toBe('db');
+    expect(volumeOfStoreName('db_data_20260105_030405-2.tar.gz.age')).toBe('db_data');
+    expect(volumeOfStoreName('db.x.tar')).toBe('db.x');
+    expect(volumeOfStoreName('v.tar.tar.zst')).toBe('v.tar');
+    expect(volumeOfStoreName('notes.txt')).toBeNull();
+  });
+
   it('names backups <volume>_<YYYYMMDD_HHmmss> in UTC, then -2, -3', () => {
     const at = new Date('2026-01-05T03:04:05.678Z');
     expect(stamp(at)).toBe('20260105_030405');
@@ -139,6 +171,8 @@ describe('store scan and catalog rebuild', () => {
     writeFileSync(join(dir, 'bad_20261130_120000.manifest.json'), '{ nope');
     writeFileSync(join(dir, 'orphan_20261130_120000.tar.gz'), 'x');
     writeFileSync(join(dir, '.db_data.tar.zst.999999.0badc0de.tmp'), 'partial');
+    utimesSync(join(dir, '.db_data.tar.zst.999999.0badc0de.tmp'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    writeFileSync(join(dir, '.db.tar.zst.0123456789abcdef-0badc0de.tmp'), 'partial');
     await deps.state.update((d) => {
       d.backups = [manifest({ id: 'stale_20261130_120000' })];
     });
@@ -147,7 +181,11 @@ describe('store scan and catalog rebuild', () => {
     expect(r.added).toEqual(['db_20261130_120000']);
     expect(r.dropped).toEqual(['stale_20261130_120000']);
     expect(r.scan.orphans).toEqual(['orphan_20261130_120000.tar.gz']);
-    expect(r.scan.partials).toEqual([{ name: '.db_data.tar.zst.999999.0badc0de.tmp', pid: 999999, live: false }]);
+    expect(r.scan.partials).toEqual([
+      { name: '.db.tar.zst.0123456789abcdef-0badc0de.tmp', volume: 'db', live: false },
+      { name: '.db_data.tar.zst.999999.0badc0de.tmp', volume: 'db_data', live: false },
+    ]);
+    expect((await scanStore(dir, new Set(['0123456789abcdef']))).partials[0]).toMatchObject({ live: true });
     expect(r.scan.problems.join('\n')).toMatch(/bad_20261130_120000\.manifest\.json: manifest .* is not valid JSON/);
     expect(r.scan.problems.join('\n')).toMatch(/gone_20261130_120000: its archive gone_20261130_120000\.tar\.zst is missing/);
     expect((await listBackups(deps)).map((b) => b.id)).toEqual(['db_20261130_120000']);

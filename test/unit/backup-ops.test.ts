@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { generateIdentity } from '../../src/backup/age.js';
-import { acquireLock } from '../../src/backup/locks.js';
+import { acquireLock, holdBackup } from '../../src/backup/locks.js';
+import { backupRescan } from '../../src/ops/backups/backup-rescan.js';
 import { storeDir } from '../../src/backup/store.js';
 import { OpsError } from '../../src/core/errors.js';
 import { backupList } from '../../src/ops/backups/backup-list.js';
@@ -190,7 +191,7 @@ describe('backup', () => {
     const e = await failure(runOp(deps, volumeBackup, { volumes: ['db'] }, { actor }));
     expect(e.code).toBe('busy');
     expect(e.message).toMatch(/^volume "db" on host "fake" is busy: backup by cli:alice since 2026-11-30T12:00:00\.000Z \(pid \d+ on /);
-    await release();
+    await release.release();
     await runOp(deps, volumeBackup, { volumes: ['db'] }, { actor });
   });
 
@@ -229,8 +230,8 @@ describe('backup', () => {
     expect(plain.equals(DB_TAR)).toBe(true);
 
     const checksumOnly = await runOp(deps, backupVerify, { id: b.id }, { actor });
-    expect(checksumOnly).toMatchObject({ ok: true, level: 'checksum' });
-    expect(checksumOnly.detail).toMatch(/encrypted and no age identity is configured/);
+    expect(checksumOnly).toMatchObject({ ok: true, level: 'sealed' });
+    expect(checksumOnly.detail).toMatch(/^sealed: sha256 matches the manifest and the age header is intact \(1 recipient\(s\)\); the content was not read because no age identity is configured/);
 
     const withKey = { ...deps, config: { ...deps.config, backup: { ...deps.config.backup, identityFile: keyFile } } };
     const full = await runOp(withKey, backupVerify, { id: b.id }, { actor });
@@ -390,7 +391,7 @@ describe('restore', () => {
     const out = await runConfirmed(two, volumeRestore, { backupId, target: 'db', host: 'dr', create: true }, { actor });
     expect(out).toMatchObject({ host: 'dr', source: { host: 'fake', volume: 'db' }, created: true });
     expect(other.volumeTars.get('db')?.equals(DB_TAR)).toBe(true);
-    expect(await failure(runConfirmed(two, volumeRestore, { backupId, target: 'db', host: 'nowhere' }, { actor }))).toMatchObject({ code: 'not_found' });
+    expect(await failure(runConfirmed(two, volumeRestore, { backupId, target: 'db', host: 'nowhere' }, { actor }))).toMatchObject({ code: 'invalid_input' });
   });
 
   it('gives clear errors for bad ids', async () => {
@@ -422,7 +423,7 @@ describe('retention on demand and the catalog rebuild', () => {
     await runOp(deps, backupVerify, { id: ids[1]! }, { actor });
     const dry = await runConfirmed(deps, backupPrune, { keepLast: 2, days: 5, dryRun: true }, { actor });
     expect(dry.removed.map((r) => r.id)).toEqual([ids[2], ids[0]]);
-    expect(dry.kept.find((k) => k.id === ids[1])?.reason).toBe('newest verified backup (never pruned)');
+    expect(dry.kept.find((k) => k.id === ids[1])?.reason).toBe('newest verified backup of plausible size (never pruned)');
     expect(storeFiles(deps).filter((f) => f.endsWith('.tar.zst'))).toHaveLength(5);
 
     expect((await failure(runOp(deps, backupPrune, { keepLast: 2 }, { actor }))).code).toBe('approval_required');
@@ -434,13 +435,13 @@ describe('retention on demand and the catalog rebuild', () => {
 
   it('leaves a backup alone while a restore reads it', async () => {
     const ids = await seed([30, 1]);
-    const release = await acquireLock(deps, { kind: 'backup', id: ids[0]!, host: 'fake', target: 'copy' }, { op: 'restore onto copy', actor: 'cli:bob' });
-    const other = await acquireLock(deps, { kind: 'backup', id: ids[0]!, host: 'fake', target: 'copy2' }, { op: 'restore onto copy2', actor: 'cli:bob' });
+    const release = await holdBackup(deps, ids[0]!, { host: 'fake', target: 'copy' }, { op: 'restore onto copy', actor: 'cli:bob' });
+    const other = await holdBackup(deps, ids[0]!, { host: 'fake', target: 'copy2' }, { op: 'restore onto copy2', actor: 'cli:bob' });
     const dry = await runConfirmed(deps, backupPrune, { keepLast: 1, dryRun: true }, { actor });
     expect(dry.removed).toEqual([]);
     expect(dry.kept.find((k) => k.id === ids[0])?.reason).toBe('in use by a restore right now');
-    await release();
-    await other();
+    await release.release();
+    await other.release();
     expect((await runConfirmed(deps, backupPrune, { keepLast: 1, dryRun: true }, { actor })).removed.map((r) => r.id)).toEqual([ids[0]]);
   });
 
@@ -450,8 +451,8 @@ describe('retention on demand and the catalog rebuild', () => {
       delete d.backups;
     });
     expect((await runOp(deps, backupList, {}, { actor })).backups).toEqual([]);
-    const out = await runOp(deps, backupList, { rescan: true }, { actor });
-    expect(out.rescan?.added).toEqual([...ids].sort());
+    const out = await runOp(deps, backupRescan, {}, { actor });
+    expect(out.added).toEqual([...ids].sort());
     expect(out.backups.map((b) => b.id)).toEqual([...ids].reverse());
   });
 });

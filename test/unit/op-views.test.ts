@@ -117,6 +117,7 @@ beforeAll(async () => {
   views.set('volume_backup', (findOp('volume_backup') as Op).view(backed));
   const backupId = (backed as { backups: Array<{ id: string }> }).backups[0]?.id ?? '';
   await viewOf('backup_list');
+  await viewOf('backup_rescan');
   await viewOf('backup_verify', { id: backupId });
   await viewOf('volume_inspect', { name: 'db' });
   await viewOf('volume_restore', { backupId, target: 'restored', create: true }, 'confirmed');
@@ -256,6 +257,9 @@ describe('op views', () => {
     const list = views.get('backup_list') as View;
     expect(list.summary).toMatch(/^1 backup\(s\), \S+ in \/.*\/backups$/);
     expect(columnsOf(list, 'backups')).toEqual([['ID', 'text'], ['VOLUME', 'text'], ['HOST', 'text'], ['CREATED', 'time'], ['SIZE', 'bytes'], ['FORMAT', 'text'], ['VERIFIED', 'text'], ['KIND', 'text']]);
+    const rescan = views.get('backup_rescan') as View;
+    expect(rescan.summary).toMatch(/^Rescanned \/.*\/backups: 0 added, 0 dropped, 1 unchanged\. 1 backup\(s\), \S+ in \/.*\/backups$/);
+    expect(columnsOf(rescan, 'backups')).toEqual(columnsOf(list, 'backups'));
     expect(views.get('backup_verify')?.summary).toMatch(/^Backup db_\d{8}_\d{6} \(db on prod-1\): OK$/);
     const restore = views.get('volume_restore') as View;
     expect(restore.summary).toMatch(/^Restored db_\d{8}_\d{6} \(db on prod-1, .*\) onto restored on prod-1 \(created\)\.$/);
@@ -292,7 +296,7 @@ describe('op views', () => {
     const audit = views.get('audit_log') as View;
     expect(audit.summary).toBe('5 audit entries, newest first; older ones exist');
     expect(audit.notes).toEqual(['older entries exist: raise --limit to see them']);
-    expect(columnsOf(audit, 'entries')).toEqual([['TIME', 'time'], ['ACTOR', 'text'], ['OP', 'text'], ['HOST', 'text'], ['PHASE', 'text'], ['OUTCOME', 'text'], ['TOOK', 'duration'], ['ERROR', 'text']]);
+    expect(columnsOf(audit, 'entries')).toEqual([['TIME', 'time'], ['ACTOR', 'text'], ['OP', 'text'], ['HOST', 'text'], ['PHASE', 'text'], ['OUTCOME', 'text'], ['TOOK', 'duration'], ['DETAIL', 'text']]);
   });
 
   it('jobs: one job as a view, cancelling one, and the list as a typed table', () => {

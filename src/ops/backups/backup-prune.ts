@@ -3,16 +3,19 @@
  * volume overrides; flags override both) to the catalog. The preview is the dry-run listing:
  * every backup with keep/remove and why. run() removes exactly the previewed "remove" items,
  * re-checking each (a backup that became the newest verified one, or is being restored, is
- * skipped), and never the newest verified backup of a volume. Also clears temporary files left
- * by interrupted backups. Runs after every successful backup as the actor policy:retention.
+ * skipped), and never the newest verified backup of plausible size of a volume; a backup of
+ * implausible size (under 10 % of the previous one) rotates nothing out unless --force. Each
+ * deletion holds the backup's delete lock, so a restore or verify reading it is never cut off.
+ * Also clears temporary files left by dead runs (of the named volumes only). Runs after every
+ * successful backup as the actor policy:retention.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { OpsError, toOpsError } from '../../core/errors.js';
 import { listBackups, removeBackups } from '../../backup/catalog.js';
-import { backupInUse } from '../../backup/locks.js';
-import { describeRule, planRetention, ruleFor, type RetentionDecision } from '../../backup/retention.js';
+import { backupInUse, liveTokens, lockBackupForDelete } from '../../backup/locks.js';
+import { describeRule, planRetention, ruleFor, type RetentionDecision, type RetentionRule } from '../../backup/retention.js';
 import { archivePath, manifestName, scanStore, storeDir } from '../../backup/store.js';
 import { fsyncDir } from '../../backup/atomic-file.js';
 import { volumeName } from '../shared/common-inputs.js';
@@ -25,9 +28,10 @@ import { shortTime } from './backup-schemas.js';
 const Input = z.strictObject({
   volumes: z.array(volumeName).default([]).describe('volumes whose backups to prune; every volume when omitted'),
   host: z.string().min(1).optional().describe('only backups of volumes on this engine; every engine when omitted'),
-  days: z.number().int().min(1).optional().describe('keep backups younger than this many days (overrides backup.retention.days)'),
-  keepLast: z.number().int().min(1).optional().describe('keep the newest N backups of each volume (overrides backup.retention.keepLast)'),
+  days: z.number().int().min(0).optional().describe('keep backups younger than this many days; 0: no age rule. Given alone, the configured keepLast does not apply'),
+  keepLast: z.number().int().min(1).optional().describe('keep the newest N backups of each volume. Given alone, the configured days rule does not apply (--keep-last 1 keeps exactly the newest)'),
   dryRun: z.boolean().default(false).describe('only list what would be removed and why; remove nothing'),
+  force: z.boolean().default(false).describe('count backups of implausible size (under 10 % of the previous one of the volume) like any other, so they may rotate older ones out'),
 });
 type Input = z.output<typeof Input>;
 
@@ -49,8 +53,8 @@ async function decide(deps: Deps, input: Input): Promise<RetentionDecision[]> {
   if (input.host && !deps.engines.hosts().some((h) => h.name === input.host)) await assertKnownHost(deps, input.host);
   const wanted = new Set(input.volumes);
   const records = (await listBackups(deps, { host: input.host })).filter((r) => wanted.size === 0 || wanted.has(r.volume));
-  const override = { ...(input.days !== undefined ? { days: input.days } : {}), ...(input.keepLast !== undefined ? { keepLast: input.keepLast } : {}) };
-  const decisions = planRetention(records, (r) => ruleFor(deps.config.backup.retention, r.volume, override), deps.now());
+  const override = overrideOf(input);
+  const decisions = planRetention(records, (r) => ruleFor(deps.config.backup.retention, r.volume, override), deps.now(), { force: input.force });
   for (const d of decisions) {
     if (!d.keep && (await backupInUse(deps, d.record.id))) {
       d.keep = true;
@@ -60,10 +64,20 @@ async function decide(deps: Deps, input: Input): Promise<RetentionDecision[]> {
   return decisions;
 }
 
+/**
+ * Rules given on the command line replace the configured ones as a whole: `--keep-last 1` means
+ * "keep the newest one", not "the newest one, and everything younger than the configured days".
+ * `--days 0` turns the age rule off.
+ */
+function overrideOf(input: Input): Partial<RetentionRule> {
+  if (input.days === undefined && input.keepLast === undefined) return {};
+  return { days: input.days ? input.days : null, keepLast: input.keepLast ?? null };
+}
+
 async function assertKnownHost(deps: Deps, host: string): Promise<void> {
   const inCatalog = (await listBackups(deps)).some((r) => r.host === host);
   if (!inCatalog) {
-    throw new OpsError('not_found', `unknown host "${host}": it is not configured and no backup comes from it`, {
+    throw new OpsError('invalid_input', `unknown host "${host}": it is not configured and no backup comes from it`, {
       hint: `Known hosts: ${deps.engines.hosts().map((h) => h.name).join(', ')}`,
     });
   }
@@ -72,15 +86,16 @@ async function assertKnownHost(deps: Deps, host: string): Promise<void> {
 function rulesOf(deps: Deps, input: Input, decisions: RetentionDecision[]): Output['rules'] {
   const seen = new Map<string, { volume: string; host: string }>();
   for (const d of decisions) seen.set(`${d.record.host}/${d.record.volume}`, { volume: d.record.volume, host: d.record.host });
-  const override = { ...(input.days !== undefined ? { days: input.days } : {}), ...(input.keepLast !== undefined ? { keepLast: input.keepLast } : {}) };
+  const override = overrideOf(input);
   return [...seen.values()].map((v) => ({ ...v, rule: describeRule(ruleFor(deps.config.backup.retention, v.volume, override)) }));
 }
 
+/** Temporary files of dead runs, of the named volumes only (every volume when none is named). */
 async function stalePartials(deps: Deps, input: Input): Promise<string[]> {
-  const scan = await scanStore(storeDir(deps));
+  const scan = await scanStore(storeDir(deps), await liveTokens(deps));
   return scan.partials
     .filter((p) => !p.live)
-    .filter((p) => input.volumes.length === 0 || input.volumes.some((v) => p.name.startsWith(`.${v}.`) || p.name.startsWith(`.${v}_`)))
+    .filter((p) => input.volumes.length === 0 || (p.volume !== null && input.volumes.includes(p.volume)))
     .map((p) => p.name);
 }
 
@@ -89,7 +104,7 @@ export const backupPrune = defineOp({
   verb: 'prune-backups',
   summary: 'Delete old backups by the retention rules (age, count), never the newest verified one',
   description:
-    'A backup is kept while it is among the newest --keep-last of its volume or younger than --days (either rule keeps it; defaults from backup.retention). The newest fully verified backup of each volume is never deleted, nor the newest backup while none is verified. The preview (--dry-run) lists every backup with keep/remove and why. Runs automatically after each successful backup.',
+    'A backup is kept while it is among the newest --keep-last of its volume or younger than --days (either rule keeps it). Without either flag the rules come from backup.retention; with one or both, only the flags given apply (--keep-last 1 keeps exactly the newest backup; --days 0 means no age rule). The newest verified (or, encrypted without an identity, sealed) backup of plausible size of each volume is never deleted, nor the newest plausible backup while none is verified. A backup under 10 % of the size of the previous one (an unmounted share backs up as empty) does not count toward --keep-last unless --force. A backup being restored or verified is never deleted. The preview (--dry-run) lists every backup with keep/remove and why. Runs automatically after each successful backup.',
   effect: 'destructive',
   allHostsWhenOmitted: true,
   input: Input,
@@ -107,7 +122,7 @@ export const backupPrune = defineOp({
       action: d.keep ? 'keep' : 'remove',
       reason: d.reasons.join('; '),
     }));
-    for (const p of partials) items.push({ kind: 'partial', id: p, name: p, sizeBytes: null, action: 'remove', reason: 'temporary file of an interrupted backup (its process is gone)' });
+    for (const p of partials) items.push({ kind: 'partial', id: p, name: p, sizeBytes: null, action: 'remove', reason: 'temporary file of an interrupted run (its lock is gone)' });
     const removing = decisions.filter((d) => !d.keep);
     const totalBytes = removing.reduce((s, d) => s + d.record.archive.bytes, 0);
     return {
@@ -131,6 +146,11 @@ export const backupPrune = defineOp({
     for (const item of preview.items) {
       if (item.action !== 'remove') continue;
       if (item.kind === 'partial') {
+        // Only if its run is still dead: a name is never reused, but look again anyway.
+        if (!(await stalePartials(deps, input)).includes(item.id)) {
+          out.skipped.push({ id: item.id, volume: '', host: '', bytes: 0, reason: 'no longer a leftover' });
+          continue;
+        }
         if (!input.dryRun) await rm(join(dir, item.id), { force: true });
         out.partialsRemoved.push(item.id);
         continue;
@@ -145,6 +165,11 @@ export const backupPrune = defineOp({
         continue;
       }
       if (!input.dryRun) {
+        const claim = await lockBackupForDelete(deps, d.record.id, ctx.actor.id);
+        if ('busy' in claim) {
+          out.skipped.push(toItem(d, claim.busy));
+          continue;
+        }
         try {
           ctx.signal.throwIfAborted();
           // The manifest goes first: it is what makes an archive a backup.
@@ -155,6 +180,8 @@ export const backupPrune = defineOp({
           if (ctx.signal.aborted) throw new OpsError('cancelled', `prune-backups cancelled after removing ${out.removed.length} backup(s)`);
           out.skipped.push(toItem(d, `could not be removed: ${toOpsError(err).message}`));
           continue;
+        } finally {
+          await claim.lease.release();
         }
       }
       out.removed.push(toItem(d, d.reasons.join('; ')));

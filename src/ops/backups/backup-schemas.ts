@@ -24,7 +24,7 @@ export const BackupSummarySchema = z.object({
   dataBytes: z.number().describe('bytes of file data in the volume'),
   labels: z.record(z.string(), z.string()).describe("the volume's labels"),
   verification: z
-    .object({ at: z.string(), ok: z.boolean(), level: z.enum(['full', 'checksum']), detail: z.string() })
+    .object({ at: z.string(), ok: z.boolean(), level: z.enum(['full', 'sealed', 'checksum']), detail: z.string() })
     .nullable()
     .describe('latest verification, null when never verified'),
 });
@@ -57,7 +57,7 @@ export function summarizeBackup(m: BackupManifest): BackupSummary {
 export function verificationText(v: BackupSummary['verification']): string {
   if (!v) return 'never';
   if (!v.ok) return 'FAILED';
-  return v.level === 'full' ? 'ok' : 'checksum';
+  return v.level === 'full' ? 'ok' : v.level;
 }
 
 /** "2026-11-30 12:00:05Z" from an ISO time. */

@@ -2,13 +2,16 @@
  * backup_verify: proves a backup can be restored. Checks the archive's size and sha256 against
  * its manifest, then reads it end to end (decrypting with the configured age identity,
  * decompressing, walking every tar header) and compares the entry counts with the manifest. An
- * encrypted backup without an identity at hand gets the checksum check only, and says so. The
- * result is recorded in the catalog and the manifest; a failed check is an error (exit 1).
+ * encrypted backup without an identity at hand gets the checksum and its age header checked
+ * ("sealed"), and says so. The backup is held while it is read, so retention cannot delete it
+ * midway. The result is recorded in the catalog and the manifest (so this is a write, not a
+ * viewer's read); a failed check is an error (exit 1).
  */
 import { z } from 'zod';
 import { OpsError } from '../../core/errors.js';
 import { getBackup, updateBackup } from '../../backup/catalog.js';
 import { loadIdentities } from '../../backup/identity.js';
+import { holdBackup } from '../../backup/locks.js';
 import { checkArchive } from '../../backup/read-archive.js';
 import { archivePath, storeDir, updateManifest } from '../../backup/store.js';
 import type { BackupManifest, Verification } from '../../state/backup-record.js';
@@ -20,7 +23,7 @@ const Output = z.object({
   volume: z.string(),
   host: z.string(),
   ok: z.boolean(),
-  level: z.enum(['full', 'checksum']).describe('full: sha256 and a complete read; checksum: sha256 only (encrypted, no identity)'),
+  level: z.enum(['full', 'sealed', 'checksum']).describe('full: sha256 and a complete read; sealed: encrypted and no identity at hand, so sha256 and the age header'),
   sha256: z.string().nullable().describe('sha256 of the archive file as read now'),
   expectedSha256: z.string(),
   bytes: z.number().nullable(),
@@ -31,11 +34,11 @@ const Output = z.object({
   verifiedAt: z.string(),
 });
 
-/** Stores a verification in the catalog and in the backup's manifest. */
-export async function recordVerification(deps: Deps, m: BackupManifest, v: Verification): Promise<void> {
+/** Stores a verification in the catalog and in the backup's manifest; `token`: the lock held on the backup. */
+export async function recordVerification(deps: Deps, m: BackupManifest, v: Verification, token: string): Promise<void> {
   const updated: BackupManifest = { ...m, verification: v };
   await updateBackup(deps, updated);
-  await updateManifest(storeDir(deps), updated).catch((err: unknown) => deps.log.warn('could not record the verification in the manifest', { id: m.id, error: String(err) }));
+  await updateManifest(storeDir(deps), updated, token).catch((err: unknown) => deps.log.warn('could not record the verification in the manifest', { id: m.id, error: String(err) }));
 }
 
 export const backupVerify = defineOp({
@@ -43,8 +46,8 @@ export const backupVerify = defineOp({
   verb: 'verify',
   summary: 'Check a backup: sha256 against its manifest, then read it end to end as tar',
   description:
-    'Encrypted backups are decrypted with the age identity in backup.identityFile (or STORAGE_OPS_AGE_IDENTITY_FILE); without one only the checksum is checked, and the answer says so. The newest fully verified backup of a volume is never pruned.',
-  effect: 'read',
+    'Encrypted backups are decrypted with the age identity in backup.identityFile (or STORAGE_OPS_AGE_IDENTITY_FILE); without one the checksum and the age header are checked ("sealed"), and the answer says so. The newest verified (or sealed) backup of plausible size is never pruned. The result is recorded in the catalog.',
+  effect: 'write',
   long: true,
   input: z.strictObject({
     id: z.string().min(1).describe('backup id (from `storage-ops backups`)'),
@@ -56,9 +59,15 @@ export const backupVerify = defineOp({
     const m = await getBackup(deps, input.id);
     const identities = m.archive.encryption ? await loadIdentities(deps) : null;
     const path = archivePath(storeDir(deps), m);
-    const check = await checkArchive(m, path, { identities, signal: ctx.signal, onProgress: ctx.onProgress });
+    const hold = await holdBackup(deps, m.id, 'verify', { op: 'verify', actor: ctx.actor.id });
+    let check;
     const at = deps.now().toISOString();
-    await recordVerification(deps, m, { at, ok: check.ok, level: check.level, detail: check.detail });
+    try {
+      check = await checkArchive(m, path, { identities, signal: AbortSignal.any([ctx.signal, hold.lost]), onProgress: ctx.onProgress });
+      await recordVerification(deps, m, { at, ok: check.ok, level: check.level, detail: check.detail }, hold.token);
+    } finally {
+      await hold.release();
+    }
     if (!check.ok) {
       throw new OpsError('corrupt', `backup ${m.id} failed verification: ${check.problems.join('; ')}`, {
         hint: 'Do not restore from it; use another backup of this volume (`storage-ops backups ' + m.volume + '`)',
@@ -81,7 +90,7 @@ export const backupVerify = defineOp({
     };
   },
   view(o) {
-    const verdict = o.ok ? (o.level === 'full' ? 'OK' : 'checksum OK, content not read') : 'FAILED';
+    const verdict = o.ok ? (o.level === 'full' ? 'OK' : 'sealed (checksum and age header OK, content not read)') : 'FAILED';
     return {
       title: `Verification of ${o.id}`,
       summary: `Backup ${o.id} (${o.volume} on ${o.host}): ${verdict}`,

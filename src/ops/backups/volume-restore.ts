@@ -12,14 +12,16 @@
  */
 import { z } from 'zod';
 import { OpsError, toOpsError } from '../../core/errors.js';
-import { backupVolume } from '../../backup/backup-volume.js';
+import { join } from 'node:path';
+import { backupVolume, recoverVolume } from '../../backup/backup-volume.js';
 import { getBackup } from '../../backup/catalog.js';
 import { isRunning, usersOf, withStopped } from '../../backup/consistency.js';
 import { identityMissing, loadIdentities } from '../../backup/identity.js';
-import { acquireLock } from '../../backup/locks.js';
+import { acquireLock, holdBackup, type Lease } from '../../backup/locks.js';
+import { withEngineLock } from '../../backup/engine-lock.js';
 import { checkArchive } from '../../backup/read-archive.js';
 import { extractInto, volumeHasContent } from '../../backup/restore-volume.js';
-import { archivePath, exists, storeDir } from '../../backup/store.js';
+import { archivePath, exists, manifestName, storeDir } from '../../backup/store.js';
 import type { BackupManifest } from '../../state/backup-record.js';
 import type { AgeIdentity } from '../../backup/age.js';
 import { recordVerification } from './backup-verify.js';
@@ -71,6 +73,8 @@ interface Plan {
   sizeBytes: number | null;
   running: ContainerSummary[];
   nonEmpty: boolean;
+  /** The target holds data, its safety backup would be encrypted, and no identity could put it back. */
+  safetyUnrecoverable: boolean;
 }
 
 /** What a restore would do. The size and emptiness of the target are only needed for the preview. */
@@ -80,7 +84,7 @@ async function plan(deps: Deps, input: Input, signal: AbortSignal, forPreview: b
   const path = archivePath(storeDir(deps), record);
   if (!(await exists(path))) {
     throw new OpsError('not_found', `the archive of backup ${record.id} (${record.archive.file}) is missing from the store ${storeDir(deps)}`, {
-      hint: '`storage-ops backups --rescan` brings the catalog in line with the store',
+      hint: '`storage-ops rescan-backups` brings the catalog in line with the store',
     });
   }
   const target = await engine.inspectVolume(input.target).catch((err: unknown) => {
@@ -102,7 +106,8 @@ async function plan(deps: Deps, input: Input, signal: AbortSignal, forPreview: b
       nonEmpty = await volumeHasContent(engine, target.name, signal);
     }
   }
-  return { record, path, engine, target, sizeBytes, running, nonEmpty };
+  const safetyUnrecoverable = nonEmpty && deps.config.backup.encrypt && !(await loadIdentities(deps).catch(() => null));
+  return { record, path, engine, target, sizeBytes, running, nonEmpty, safetyUnrecoverable };
 }
 
 function inUseError(p: Plan, target: string): OpsError {
@@ -142,6 +147,7 @@ function previewOfPlan(p: Plan, input: Input): Preview {
   ];
   if (p.record.host !== host) notes.push(`Cross-host restore: the backup comes from ${p.record.host}, the target is on ${host}.`);
   if (p.record.archive.encryption) notes.push('The backup is encrypted: the age identity (backup.identityFile) is needed.');
+  if (p.safetyUnrecoverable) notes.push(`Refused as it stands: the safety backup of ${input.target} would be encrypted and no age identity is configured here to put it back; set backup.identityFile, or restore into an empty or new volume.`);
   if (p.running.length && !input.force) notes.push(`Refused as it stands: ${p.running.map((c) => c.name).join(', ')} use the target; add --force.`);
   return {
     summary: `restore ${p.record.id} onto ${input.target} on ${host}${p.target ? '' : ' (new volume)'}`,
@@ -196,15 +202,25 @@ export const volumeRestore = defineOp({
     checkAgainstPreview(p, input, ctx.preview);
     const identities = await identitiesFor(deps, p.record, 'restored');
     const host = p.engine.host.name;
-    const releaseVolume = await acquireLock(deps, { kind: 'volume', host, volume: input.target }, { op: `restore of ${p.record.id}`, actor: ctx.actor.id });
-    let releaseBackup: (() => Promise<void>) | null = null;
+    const holds: Lease[] = [];
+    const lease = await acquireLock(deps, { kind: 'volume', host, volume: input.target }, { op: `restore of ${p.record.id}`, actor: ctx.actor.id });
+    const releaseLocks = await withEngineLock(p.engine, input.target, { op: `restore of ${p.record.id}`, actor: ctx.actor.id }, () => lease.release());
     try {
       // Helpers a killed run left on the target go now: with its lock held, none is in use.
       for (const gone of await p.engine.removeLeftoverHelpers(input.target)) deps.log.info(`restore onto ${input.target}: removed leftover helper container ${gone}`, { host });
-      releaseBackup = await acquireLock(deps, { kind: 'backup', id: p.record.id, host, target: input.target }, { op: `restore onto ${input.target}`, actor: ctx.actor.id });
+      const notices = await recoverVolume(deps, p.engine, input.target, lease);
+      // Held from here to the end of the extract: retention cannot delete the archive meanwhile.
+      holds.push(await holdBackup(deps, p.record.id, { host, target: input.target }, { op: `restore onto ${input.target}`, actor: ctx.actor.id }));
+      const hold = holds[0] as Lease;
+      if (!(await exists(p.path)) || !(await exists(join(storeDir(deps), manifestName(p.record.id))))) {
+        throw new OpsError('not_found', `backup ${p.record.id} was deleted (by retention, or by hand) before the restore could read it, so volume ${input.target} was not touched`, {
+          hint: `Pick another backup: storage-ops backups ${p.record.volume}`,
+        });
+      }
+      const signal = AbortSignal.any([ctx.signal, lease.lost, hold.lost]);
       // 1. Verify before anything is touched.
-      const check = await checkArchive(p.record, p.path, { identities, signal: ctx.signal, onProgress: ctx.onProgress });
-      await recordVerification(deps, p.record, { at: deps.now().toISOString(), ok: check.ok, level: check.level, detail: check.detail });
+      const check = await checkArchive(p.record, p.path, { identities, signal, onProgress: ctx.onProgress });
+      await recordVerification(deps, p.record, { at: deps.now().toISOString(), ok: check.ok, level: check.level, detail: check.detail }, hold.token);
       if (!check.ok) {
         throw new OpsError('corrupt', `backup ${p.record.id} failed verification, so volume ${input.target} was not touched: ${check.problems.join('; ')}`, {
           hint: 'Use another backup (`storage-ops backups ' + p.record.volume + '`)',
@@ -217,9 +233,24 @@ export const volumeRestore = defineOp({
         created = true;
       }
       // 3. Stop its users (--force), and whatever happens, start them again.
-      const { value, stopped, restartErrors } = await withStopped(p.engine, input.force ? p.running : [], deps.config.backup.stopTimeoutSeconds, async () => {
-        const nonEmpty = created ? false : await volumeHasContent(p.engine, input.target, ctx.signal);
-        // 4. Safety backup of a non-empty target.
+      const toStop = input.force ? p.running : [];
+      const { value, stopped, restartErrors } = await withStopped(deps, p.engine, { containers: toStop, volume: input.target, lease, op: `restore of ${p.record.id}`, actor: ctx.actor.id }, async (windowSignal) => {
+        const workSignal = AbortSignal.any([signal, windowSignal]);
+        // Nobody may be using the target now: a container started meanwhile (or restarted by
+        // its restart policy) would see its data replaced under it.
+        const users = (await usersOf(p.engine, input.target)).filter(isRunning);
+        if (users.length) {
+          throw new OpsError('conflict', `volume ${input.target} is in use again by running container(s) ${users.map((c) => c.name).join(', ')}; it was not touched`, {
+            hint: 'Stop them (or whatever restarts them), then run the restore again',
+          });
+        }
+        const nonEmpty = created ? false : await volumeHasContent(p.engine, input.target, workSignal);
+        // 4. Safety backup of a non-empty target; it must be possible to put it back.
+        if (nonEmpty && deps.config.backup.encrypt && !(await loadIdentities(deps))) {
+          throw new OpsError('config', `restore of ${p.record.id} refused before touching ${input.target}: its safety backup would be encrypted (backup.encrypt) and no age identity is configured, so it could not be put back if the restore failed`, {
+            hint: 'Set backup.identityFile (or STORAGE_OPS_AGE_IDENTITY_FILE) on this machine, or restore into an empty or new volume',
+          });
+        }
         const safety = nonEmpty
           ? (
               await backupVolume(deps, p.engine, {
@@ -230,30 +261,32 @@ export const volumeRestore = defineOp({
                 kind: 'safety',
                 reason: `taken before restoring ${p.record.id} onto ${input.target}`,
                 actor: ctx.actor.id,
-                signal: ctx.signal,
+                signal: workSignal,
                 onProgress: ctx.onProgress,
-                inRestore: true,
+                inRestore: lease,
               }).catch((err: unknown) => {
                 const e = toOpsError(err);
                 throw new OpsError(e.code, `restore of ${p.record.id} stopped before touching ${input.target}: its safety backup failed: ${e.message}`, { hint: e.hint, cause: err });
               })
             ).record
           : null;
+        if (safety) holds.push(await holdBackup(deps, safety.id, { host, target: input.target }, { op: `safety backup for the restore onto ${input.target}`, actor: ctx.actor.id }));
         // 5. Empty, extract, put the root's attributes back.
         let touched = false;
         try {
           if (nonEmpty) {
             touched = true;
-            await p.engine.clearVolume(input.target, ctx.signal);
+            await p.engine.clearVolume(input.target, workSignal);
           }
           touched = true;
-          const summary = await extractInto(p.engine, p.record, p.path, input.target, { identities, signal: ctx.signal, onProgress: ctx.onProgress, phase: `restoring ${p.record.id}` });
+          const summary = await extractInto(p.engine, p.record, p.path, input.target, { identities, signal: workSignal, onProgress: ctx.onProgress, phase: `restoring ${p.record.id}` });
           return { summary, safety };
         } catch (err) {
           if (!touched) throw err;
           throw await putBack(deps, p.engine, input.target, safety, toOpsError(err));
         }
       });
+      for (const n of notices) deps.log.warn(n);
       if (restartErrors.length) {
         throw new OpsError('unavailable', `backup ${p.record.id} was restored onto ${input.target}${value.safety ? ` (safety backup ${value.safety.id})` : ''}, but starting the stopped container(s) again failed: ${restartErrors.join('; ')}`, {
           hint: `Start them by hand: docker start ${stopped.join(' ')}`,
@@ -285,8 +318,8 @@ export const volumeRestore = defineOp({
         },
       };
     } finally {
-      await releaseBackup?.();
-      await releaseVolume();
+      for (const h of holds) await h.release();
+      await releaseLocks();
     }
   },
   view(o) {

@@ -12,7 +12,7 @@ import { hostField } from '../shared/common-inputs.js';
 import { shortId } from '../../core/format.js';
 import { defineOp, type PreviewItem } from '../../core/op.js';
 import { describeUsers, makePreview, RemovalResultSchema, removalAuditDetail, removeEach, removalView, removeVolumeIfStillFree, usersOf } from '../shared/removal.js';
-import { protectionReason } from '../shared/protection.js';
+import { neededImageReason, protectionReason } from '../shared/protection.js';
 
 const duration = z
   .string()
@@ -32,7 +32,7 @@ export const systemCleanup = defineOp({
   name: 'system_cleanup',
   verb: 'cleanup',
   summary: 'Clean up build cache, images, stopped containers, networks (volumes opt-in); preview first',
-  description: 'Without kind switches: stopped containers older than 2d, dangling images older than 7d, all unused build cache and unused networks, as the classic clean-up script did. Volumes are only included with --volumes, and protected or used volumes never.',
+  description: 'Without kind switches: stopped containers older than 2d, dangling images older than 7d, all unused build cache and unused networks, as the classic clean-up script did. Volumes are only included with --volumes, and protected or used volumes never. The helper image storage-ops needs is never removed (the preview lists it as kept, and why). Build cache goes by the previewed records only.',
   effect: 'destructive',
   long: true,
   input: z.strictObject({
@@ -81,7 +81,9 @@ export const systemCleanup = defineOp({
         const base = { kind: 'image', id: img.id, name: img.repoTags[0] ?? `<none> ${shortId(img.id)}`, sizeBytes: unique.get(img.id) ?? img.size };
         // Containers removed in this same clean-up release their images first.
         const holders = containers.filter((c) => c.imageId === img.id && !goingContainers.has(c.id));
-        if (holders.length) items.push({ ...base, action: 'skip', reason: `used by ${describeUsers(holders)}` });
+        const needed = neededImageReason(deps.config, img);
+        if (needed) items.push({ ...base, action: 'keep', reason: needed });
+        else if (holders.length) items.push({ ...base, action: 'skip', reason: `used by ${describeUsers(holders)}` });
         else items.push({ ...base, action: 'remove' });
       }
     }
@@ -112,7 +114,7 @@ export const systemCleanup = defineOp({
     }
     const go = items.filter((i) => i.action === 'remove').length;
     const kinds = Object.entries(want).filter(([, v]) => v).map(([k, v]) => (k === 'images' ? `${v} images` : k)).join(', ');
-    // Build cache can only be pruned by age; records used after this moment are kept.
+    // Build cache is pruned by the previewed ids, and only if unused since this moment.
     return makePreview(`Clean up ${go} item(s) on ${engine.host.name} (${kinds})`, items, { buildCacheCutoff: now.toISOString() });
   },
   async run(deps, input, ctx) {
@@ -136,6 +138,8 @@ export const systemCleanup = defineOp({
           if (input.images === 'dangling' || input.images === undefined) {
             if (!img.dangling) return { skipped: `tagged since the preview (${img.repoTags.join(', ')})` };
           }
+          const needed = neededImageReason(deps.config, img);
+          if (needed) return { skipped: needed };
           const holders = (await engine.listContainers({ all: true })).filter((c) => c.imageId === item.id);
           if (holders.length) return { skipped: `used now by ${describeUsers(holders)}` };
           await engine.removeImage(item.id);
@@ -151,7 +155,9 @@ export const systemCleanup = defineOp({
         case 'build_cache': {
           if (!buildCacheDeleted) {
             const cutoff = new Date(String(ctx.preview?.plan?.buildCacheCutoff ?? deps.now().toISOString()));
-            buildCacheDeleted = new Set((await engine.pruneBuildCache(cutoff)).deleted);
+            // Exactly the previewed records (and only if unused since the preview): never a newer one.
+            const approved = (ctx.preview?.items ?? []).filter((i) => i.kind === 'build_cache' && i.action === 'remove').map((i) => i.id);
+            buildCacheDeleted = new Set((await engine.pruneBuildCache(cutoff, approved)).deleted);
           }
           return buildCacheDeleted.has(item.id) ? { removed: true } : { skipped: 'used since the preview, or removed with its parent' };
         }
@@ -165,8 +171,8 @@ export const systemCleanup = defineOp({
     if (cleaned) {
       const previewed = new Set(preview?.items.filter((i) => i.kind === 'build_cache').map((i) => i.id) ?? []);
       const extra = [...cleaned].filter((id) => !previewed.has(id));
-      // The engine prunes build cache by age only; report anything it took beyond the preview.
-      for (const id of extra) result.failed.push({ kind: 'build_cache', id, name: id, sizeBytes: null, reason: 'removed by the engine although not in the preview (a record last used before the preview that the preview did not list)' });
+      // Pruning goes by the previewed ids, so this should stay empty; if the engine ever took more, say so.
+      for (const id of extra) result.failed.push({ kind: 'build_cache', id, name: id, sizeBytes: null, reason: 'removed by the engine although not in the preview' });
     }
     return result;
   },

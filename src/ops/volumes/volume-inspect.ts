@@ -25,7 +25,7 @@ export const volumeInspect = defineOp({
     host: z.string(),
     status: z.record(z.string(), z.unknown()).nullable(),
     lastBackup: z
-      .object({ id: z.string(), createdAt: z.string(), bytes: z.number(), verified: z.enum(['ok', 'checksum', 'failed', 'never']) })
+      .object({ id: z.string(), createdAt: z.string(), bytes: z.number(), verified: z.enum(['ok', 'sealed', 'checksum', 'failed', 'never']) })
       .nullable()
       .describe("the volume's newest backup in the catalog, null when it has none"),
   }),
@@ -37,7 +37,7 @@ export const volumeInspect = defineOp({
     const [containers, sizes] = await Promise.all([engine.listContainers({ all: true }), volumeSizes(engine)]);
     const usedBy = usersByVolume(containers).get(v.name) ?? [];
     const last = (await listBackups(deps, { volume: v.name, host: engine.host.name }))[0];
-    const verified: 'ok' | 'checksum' | 'failed' | 'never' = !last?.verification ? 'never' : !last.verification.ok ? 'failed' : last.verification.level === 'full' ? 'ok' : 'checksum';
+    const verified: 'ok' | 'sealed' | 'checksum' | 'failed' | 'never' = !last?.verification ? 'never' : !last.verification.ok ? 'failed' : last.verification.level === 'full' ? 'ok' : last.verification.level;
     return {
       host: engine.host.name,
       ...v,
