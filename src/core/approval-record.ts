@@ -51,7 +51,7 @@ export const ApprovalRecordSchema = z.object({
       finishedAt: z.string().nullable(),
       outcome: z.enum(['running', 'ok', 'error', 'interrupted']),
       jobId: z.string().nullable().optional().describe('the job executing it, for long ops'),
-      owner: z.object({ processId: z.string(), pid: z.number(), hostname: z.string(), bootId: z.string(), startedAt: z.string() }).nullable().optional(),
+      owner: z.object({ processId: z.string(), pid: z.number(), hostname: z.string(), bootId: z.string(), startedAt: z.string(), pidNs: z.string().nullable().optional(), startTicks: z.number().nullable().optional() }).nullable().optional(),
       summary: z.string().nullable(),
       error: z.string().nullable(),
     })

@@ -37,7 +37,7 @@ export const JobRecordSchema = z.object({
   /** Set by any process asking to cancel; the owning process aborts within seconds. */
   cancelRequestedBy: z.string().nullable(),
   /** The process running it (for "interrupted" after a crash); never shown to chat users. */
-  owner: z.object({ processId: z.string(), pid: z.number(), hostname: z.string(), bootId: z.string(), startedAt: z.string() }).nullable(),
+  owner: z.object({ processId: z.string(), pid: z.number(), hostname: z.string(), bootId: z.string(), startedAt: z.string(), pidNs: z.string().nullable().optional(), startTicks: z.number().nullable().optional() }).nullable(),
   /** The job that started this one (e.g. a backup's retention), which never waits for a free slot. */
   parentJobId: z.string().nullable().optional(),
 });

@@ -1,48 +1,46 @@
 /**
  * Who is running a job or an approval's execution, and whether they still are. Each process that
- * runs work writes a heartbeat into the state file (`processes`); records name the process by id.
- * A holder is dead when its heartbeat is older than the lease, or sooner when it ran on this very
- * machine and boot and its pid is gone. Hostname and pid alone are not enough: a recreated
- * container has a new hostname and often the same pid.
+ * runs work writes a heartbeat into the state file (`processes`); records name the process by id
+ * and by what liveness.ts needs to ask /proc (boot id, pid namespace, pid and its start time).
+ * A holder is dead at once when it ran in this boot and pid namespace and /proc says so, and
+ * otherwise when its heartbeat is older than the lease. Hostname and pid alone are not enough: a
+ * recreated container has a new hostname and often the same pid, and two containers sharing a
+ * data dir (even with the same hostname) see different pid namespaces.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { currentProcess, HEARTBEAT_MS, LEASE_MS, localLiveness } from './liveness.js';
 import type { StateData, StatePort } from './ports.js';
+
+export { HEARTBEAT_MS, LEASE_MS };
 
 export interface OwnerStamp {
   processId: string;
   pid: number;
   hostname: string;
+  /** 'unknown' where there is no /proc. */
   bootId: string;
   startedAt: string;
+  /** Absent in records written by older versions: their holders live by their lease alone. */
+  pidNs?: string | null;
+  startTicks?: number | null;
 }
 
 export interface ProcessEntry extends OwnerStamp {
   heartbeatAt: string;
 }
 
-/** Heartbeats are written this often while a process has work in flight... */
-export const HEARTBEAT_MS = 5_000;
-/** ...and a holder silent for this long is dead (well inside the 60 s the issue allows). */
-export const LEASE_MS = 30_000;
 /** Entries of processes gone for this long are dropped from the state file. */
 const FORGET_MS = 24 * 3600_000;
 
-function readBootId(): string {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  } catch {
-    return 'unknown';
-  }
-}
-
+const me = currentProcess();
 const self: OwnerStamp = {
   processId: randomUUID(),
-  pid: process.pid,
-  hostname: hostname(),
-  bootId: readBootId(),
+  pid: me.pid,
+  hostname: me.hostname,
+  bootId: me.bootId ?? 'unknown',
   startedAt: new Date().toISOString(),
+  pidNs: me.pidNs,
+  startTicks: me.startTicks,
 };
 
 export function ownerStamp(): OwnerStamp {
@@ -66,22 +64,12 @@ export function beat(data: StateData, now: Date): void {
   }
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Whether the process `owner` names is still alive, judged from the state file at `now`. */
-export function isOwnerAlive(data: StateData, owner: Pick<OwnerStamp, 'processId' | 'pid' | 'hostname' | 'bootId'> | null, now: Date): boolean {
+/** Whether the process `owner` names is still alive, judged from /proc where it can tell, else from the state file at `now`. */
+export function isOwnerAlive(data: StateData, owner: Pick<OwnerStamp, 'processId' | 'pid' | 'hostname' | 'bootId' | 'pidNs' | 'startTicks'> | null, now: Date): boolean {
   if (!owner) return false;
   if (owner.processId === self.processId) return true;
-  const sameMachine = owner.hostname === self.hostname && owner.bootId === self.bootId && self.bootId !== 'unknown';
-  if (sameMachine && !pidAlive(owner.pid)) return false;
+  const local = localLiveness({ pid: owner.pid, bootId: owner.bootId, pidNs: owner.pidNs ?? null, startTicks: owner.startTicks ?? null });
+  if (local !== 'unknown') return local === 'alive';
   const entry = processesOf(data)[owner.processId];
   if (!entry) return false;
   return now.getTime() - Date.parse(entry.heartbeatAt) <= LEASE_MS;

@@ -149,6 +149,19 @@ describe('recovery', () => {
     expect(audit.filter((a) => a.error?.code === 'interrupted')).toHaveLength(2);
   });
 
+  it('a live process in another pid namespace with the same hostname and boot is not taken for dead', async () => {
+    const deps = await fakeDeps();
+    const me = ownerStamp();
+    // Two containers sharing a data dir, both with hostname "storage-ops": the pid means nothing here.
+    const otherContainer = { ...me, processId: 'other-ns', pid: 2 ** 22 + 29, pidNs: 'pid:[4026599999]' };
+    await deps.state.update((data) => {
+      data.processes = { 'other-ns': { ...otherContainer, heartbeatAt: deps.now().toISOString() } };
+      data.jobs = [{ id: 'ffff2222', op: 'thing_slow', verb: 'slow', host: 'fake', actor: { id: 'cli:x', source: 'cli' }, input: {}, approvalId: null, progress: null, result: null, summary: null, error: null, createdAt: '2026-11-30T11:00:00Z', startedAt: '2026-11-30T11:00:00Z', finishedAt: null, cancelRequestedBy: null, status: 'running', owner: otherContainer }];
+    });
+    expect((await recoverInterrupted(deps)).jobs).toEqual([]);
+    expect((await getJob(deps, 'ffff2222')).status).toBe('running');
+  });
+
   it('someone waiting on a job whose process died gets it back interrupted instead of waiting for ever', async () => {
     const deps = await fakeDeps();
     const deadHere = { ...ownerStamp(), processId: 'dead-waited', pid: 2 ** 22 + 19 };
