@@ -4,12 +4,12 @@
  * after the volume (`storage-ops-lock-<volume>`), created from the empty image and never
  * started. The engine creates a name once (a second create is a 409), which is the atomic step;
  * removing the container releases the lock. Its labels say who holds it. A lock left by a
- * process that died on this same machine is taken over; any other holder makes the caller fail
+ * process that died on this same machine (same boot and pid namespace) is taken over; any other holder makes the caller fail
  * at once with `busy`. It is additive to the data dir's lock file (src/backup/locks.ts).
  */
-import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { OpsError } from '../core/errors.js';
+import { currentProcess, localLiveness } from '../core/liveness.js';
 import type { HostRef, VolumeLockHolder } from '../core/ports.js';
 import { ensureArchiveImage } from './archive-image.js';
 import { engineError } from './engine-errors.js';
@@ -21,32 +21,44 @@ const L = {
   pid: 'storage-ops.lock.pid',
   hostname: 'storage-ops.lock.hostname',
   since: 'storage-ops.lock.since',
+  bootId: 'storage-ops.lock.boot-id',
+  pidNs: 'storage-ops.lock.pid-ns',
+  startTicks: 'storage-ops.lock.start-ticks',
 };
 
 export function lockContainerName(volume: string): string {
   return `storage-ops-lock-${volume}`;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/**
+ * Whether the process that labelled a lock is gone (or is this very process, whose lock here can
+ * only be a leftover: it asks the engine only after taking the data dir's lock file). Decided by
+ * /proc in this boot and pid namespace only; a hostname and a pid are not enough (two containers
+ * may share a hostname, and pids repeat across namespaces).
+ */
+function leftover(labels: Record<string, string>): boolean {
+  const me = currentProcess();
+  const holder = {
+    pid: Number(labels[L.pid]),
+    bootId: labels[L.bootId] ?? null,
+    pidNs: labels[L.pidNs] ?? null,
+    startTicks: labels[L.startTicks] ? Number(labels[L.startTicks]) : null,
+  };
+  const mine = holder.pid === me.pid && holder.bootId === me.bootId && holder.pidNs === me.pidNs && holder.startTicks === me.startTicks;
+  return mine || localLiveness(holder) === 'dead';
 }
 
 export async function lockVolumeOnEngine(docker: Docker, host: HostRef, volume: string, holder: VolumeLockHolder): Promise<() => Promise<void>> {
   const image = await ensureArchiveImage(docker, host);
   const name = lockContainerName(volume);
-  const me = hostname();
+  const me = currentProcess();
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const container = await docker.createContainer({
         name,
         Image: image,
         Cmd: ['storage-ops-lock'],
-        Labels: { [LOCK_LABEL]: volume, [L.op]: holder.op, [L.actor]: holder.actor, [L.pid]: String(process.pid), [L.hostname]: me, [L.since]: new Date().toISOString() },
+        Labels: { [LOCK_LABEL]: volume, [L.op]: holder.op, [L.actor]: holder.actor, [L.pid]: String(me.pid), [L.hostname]: me.hostname, [L.since]: new Date().toISOString(), ...(me.bootId ? { [L.bootId]: me.bootId } : {}), ...(me.pidNs ? { [L.pidNs]: me.pidNs } : {}), ...(me.startTicks !== null ? { [L.startTicks]: String(me.startTicks) } : {}) },
         NetworkDisabled: true,
         HostConfig: { NetworkMode: 'none' },
       });
@@ -64,11 +76,8 @@ export async function lockVolumeOnEngine(docker: Docker, host: HostRef, volume: 
     const info = (await docker.getContainer(name).inspect().catch(() => null)) as { Config?: { Labels?: Record<string, string> } } | null;
     const labels = info?.Config?.Labels ?? {};
     if (!info) continue; // released in between: try again
-    const pid = Number(labels[L.pid]);
-    // This process holds the data dir's lock file for the volume before it asks the engine, so a
-    // lock of its own here is a leftover (a release that could not reach the engine).
-    if (labels[L.hostname] === me && Number.isInteger(pid) && (pid === process.pid || !alive(pid))) {
-      // Left by a process of this machine that is gone, or by this one.
+    if (labels[LOCK_LABEL] === volume && leftover(labels)) {
+      // Left by a process of this machine and pid namespace that is gone, or by this one.
       await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
       continue;
     }

@@ -4,9 +4,8 @@
  * all (the empty image storage-ops imports itself is enough), while report names the offline
  * way to get one.
  */
-import { hostname } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cli, docker } from '../harness/docker-cli.js';
@@ -56,12 +55,33 @@ describeDocker('engine-side volume lock and the helper image out of the way', ()
     expect(await lockExists()).toBe(false);
   });
 
+  // What identifies a process of this machine and pid namespace (the CLI children share both with this test).
+  const here = (): string[] => [
+    '--label', `storage-ops.lock.hostname=${hostname()}`,
+    '--label', `storage-ops.lock.boot-id=${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}`,
+    '--label', `storage-ops.lock.pid-ns=${readlinkSync('/proc/self/ns/pid')}`,
+    '--label', 'storage-ops.lock.start-ticks=12345',
+  ];
+
   it('a lock left by a dead process of this machine is taken over', async () => {
-    await docker(engine, 'create', '--name', lockName, '--label', `storage-ops.volume-lock=${vol}`, '--label', 'storage-ops.lock.op=backup', '--label', 'storage-ops.lock.actor=cli:gone', '--label', `storage-ops.lock.hostname=${hostname()}`, '--label', 'storage-ops.lock.pid=999999999', ARCHIVE_IMAGE, 'storage-ops-lock');
+    await docker(engine, 'create', '--name', lockName, '--label', `storage-ops.volume-lock=${vol}`, '--label', 'storage-ops.lock.op=backup', '--label', 'storage-ops.lock.actor=cli:gone', ...here(), '--label', 'storage-ops.lock.pid=999999999', ARCHIVE_IMAGE, 'storage-ops-lock');
     const r = cli(['backup', vol, '--no-prune', '--json'], cliEnv(engine, join(scratch, 'stale')));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(await lockExists()).toBe(false);
+  });
+
+  it('a lock held from another container with the same hostname is never taken over, even when its pid is free here', async () => {
+    const [, , , , , ns] = here();
+    await docker(engine, 'create', '--name', lockName, '--label', `storage-ops.volume-lock=${vol}`, '--label', 'storage-ops.lock.op=backup', '--label', 'storage-ops.lock.actor=cli:twin', ...here().map((l) => (l === ns ? 'storage-ops.lock.pid-ns=pid:[4026599999]' : l)), '--label', 'storage-ops.lock.pid=999999999', ARCHIVE_IMAGE, 'storage-ops-lock');
+    try {
+      const r = cli(['backup', vol, '--no-prune'], cliEnv(engine, join(scratch, 'twin')));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/is busy: backup by cli:twin/);
+      expect(await lockExists()).toBe(true);
+    } finally {
+      await docker(engine, 'rm', '-f', lockName);
+    }
   });
 
   it('a lock held from another machine is never taken over, even when its pid is free here', async () => {
