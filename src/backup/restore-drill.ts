@@ -15,7 +15,7 @@ import type { Progress } from '../core/op.js';
 import type { Deps, EnginePort, StateData } from '../core/ports.js';
 import type { BackupManifest } from '../state/backup-record.js';
 import { identityMissing, loadIdentities } from './identity.js';
-import { acquireLock } from './locks.js';
+import { holdBackup, type Lease } from './locks.js';
 import { extractInto } from './restore-volume.js';
 import { archivePath, exists, storeDir } from './store.js';
 import { TarWalker, type TarSummary } from './tar-scan.js';
@@ -92,14 +92,14 @@ export async function drillBackup(
   let failure: string | null = null;
   let created = false;
   let scratchRemoved = true;
-  let release: (() => Promise<void>) | null = null;
+  let hold: Lease | null = null;
   try {
     const path = archivePath(storeDir(deps), m);
     if (!(await exists(path))) throw new OpsError('not_found', `the archive ${m.archive.file} is missing from the store ${storeDir(deps)}`);
     const identities = m.archive.encryption ? await loadIdentities(deps) : null;
     if (m.archive.encryption && !identities) throw identityMissing(m.id, 'restored in a drill');
     // Held like a restore's: retention does not delete the archive while the drill reads it.
-    release = await acquireLock(deps, { kind: 'backup', id: m.id, host, target: scratch }, { op: `restore drill of ${m.id}`, actor: opts.actor });
+    hold = await holdBackup(deps, m.id, { host, target: scratch }, { op: `restore drill of ${m.id}`, actor: opts.actor });
     await engine.createVolume({ name: scratch, driver: 'local', driverOpts: {}, labels: { [DRILL_LABEL]: 'true', [`${DRILL_LABEL}.backup`]: m.id } });
     created = true;
     const archive = await extractInto(engine, m, path, scratch, { identities, signal: opts.signal, onProgress: opts.onProgress, phase: `drill: restoring ${m.id}`, tree: true });
@@ -120,7 +120,7 @@ export async function drillBackup(
         notes.push(`the scratch volume ${scratch} could not be removed: ${toOpsError(err).message}; remove it with \`storage-ops rm ${scratch} --host ${host}\``);
       }
     }
-    await release?.();
+    await hold?.release();
   }
   return {
     volume: m.volume,
