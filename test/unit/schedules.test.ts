@@ -161,6 +161,35 @@ describe('scheduler', () => {
     expect(status?.current).toBeNull();
   });
 
+  it('autoCleanup at critical removes build cache and dangling images (never volumes) under the schedule\'s policy approval, and posts its preview', async () => {
+    const { deps, engine } = await monitorDeps({ autoCleanup: true });
+    engine.volumes = [fakeVolume('orphan')];
+    engine.df.volumes = [{ name: 'orphan', driver: 'local', size: 5 * GB, refCount: 0 }];
+    engine.images = [
+      { id: 'sha256:dangling1', repoTags: [], created: '2026-01-01T00:00:00Z', size: 2 * GB, dangling: true },
+      { id: 'sha256:tagged1', repoTags: ['app:1'], created: '2026-01-01T00:00:00Z', size: 3 * GB, dangling: false },
+    ];
+    engine.df.images = engine.images.map((i) => ({ id: i.id, repoTags: i.repoTags, created: i.created, size: i.size, sharedSize: 0, containers: 0 }));
+    engine.df.buildCache = [{ id: 'cache1', type: 'regular', description: 'RUN make', size: GB, inUse: false, shared: false, lastUsedAt: null }];
+    const seen = posts(deps);
+    usage(engine, 95);
+    expect((await runSchedule(deps, deps.config.schedules[0]!, 'cron', 'schedule:cron')).outcome).toBe('succeeded');
+    const post = seen[0]!.view;
+    expect(post.summary).toMatch(/^ok → critical/);
+    expect(post.notes?.join('\n')).toMatch(/Automatic clean-up \(policy schedule:disk, request \w+\)/);
+    expect(post.notes?.join('\n')).toMatch(/remove image <none> dangling1 \(2GB\)\n  remove build_cache regular RUN make \(1GB\)/);
+    expect(post.notes?.join('\n')).toMatch(/Clean-up removed 2 item\(s\), 3GB reclaimed; volumes are never touched/);
+    expect(engine.images.map((i) => i.id)).toEqual(['sha256:tagged1']);
+    expect(engine.df.buildCache).toEqual([]);
+    expect(engine.volumes.map((v) => v.name)).toEqual(['orphan']);
+    const approval = ((await deps.state.read()).approvals ?? []).find((a) => a.op === 'system_cleanup');
+    expect(approval).toMatchObject({ status: 'executed', decidedBy: 'policy:schedule:disk', requester: { id: 'schedule:disk' } });
+    // Still critical on the next check: no second post and no second clean-up.
+    expect((await runSchedule(deps, deps.config.schedules[0]!, 'cron', 'schedule:cron')).outcome).toBe('succeeded');
+    expect(seen).toHaveLength(1);
+    expect(((await deps.state.read()).approvals ?? []).filter((a) => a.op === 'system_cleanup')).toHaveLength(1);
+  });
+
   it('never overlaps a run still going, and keeps the history bounded', async () => {
     const { deps, engine } = await monitorDeps({ keepRuns: 2 });
     usage(engine, 10);
