@@ -298,6 +298,17 @@ describe('restore drill', () => {
     expect(engine.volumes.filter((v) => v.name.startsWith('storage-ops-drill-'))).toEqual([]);
     expect(drillRecords(await deps.state.read())).toMatchObject([{ volume: 'db', ok: false }]);
 
+    // Scratch volumes of killed drills (over a day old, no live drill holding them) go at the next drill; others stay.
+    const old = new Date(deps.now().getTime() - 2 * 86_400_000).toISOString();
+    engine.volumes.push(
+      { ...fakeVolume('storage-ops-drill-db-dead0001', { 'storage-ops.drill': 'true', 'storage-ops.drill.backup': 'db_20260101_000000' }), createdAt: old },
+      { ...fakeVolume('storage-ops-drill-db-young001', { 'storage-ops.drill': 'true' }), createdAt: deps.now().toISOString() },
+      { ...fakeVolume('not-a-drill'), createdAt: old },
+    );
+    await runSchedule(deps, spec, 'manual', 'cli:unit');
+    expect(seen[2]?.view.notes).toContain('Removed scratch volume(s) left by interrupted drills: storage-ops-drill-db-dead0001');
+    expect(engine.volumes.map((v) => v.name)).toEqual(['db', 'storage-ops-drill-db-young001', 'not-a-drill']);
+
     // A volume with no backup is a failed drill too.
     const none = await fakeDeps([new FakeEngine()], { schedules: [{ name: 'drill', kind: 'drill', cron: '0 4 * * sun', volumes: ['ghost'] }] });
     const nonePosts = posts(none);
