@@ -15,6 +15,7 @@ import { runOp } from '../../src/core/run-op.js';
 import { renderViewText } from '../../src/core/views/render-text.js';
 import { forecastFull, leastSquares } from '../../src/ops/schedules/forecast.js';
 import { nextLevel } from '../../src/ops/schedules/monitor-level.js';
+import { MAX_SAMPLES_PER_HOST, recordUsage, usageHistory } from '../../src/ops/schedules/usage-history.js';
 import { runSchedule } from '../../src/ops/schedules/schedule-job.js';
 import { scheduleRun } from '../../src/ops/schedules/schedule-run.js';
 import { claimRun, scheduleData } from '../../src/ops/schedules/schedule-store.js';
@@ -363,5 +364,24 @@ describe('report schedule', () => {
     expect(png).toMatch(/^weekly-20261104T080000Z-\w{8}-root-usage\.png$/);
     expect(readFileSync(join(deps.dataDir, 'reports', png!)).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(md).toContain('| db | 8kB | 1kB |  |');
+  });
+});
+
+describe('usage history', () => {
+  it('is kept per host, in time order, and bounded (oldest samples go first)', async () => {
+    const deps = await fakeDeps([new FakeEngine()]);
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    const sample = (i: number) => ({ at: new Date(t0 + i * 60_000).toISOString(), usedBytes: i, capacityBytes: 10_000 });
+    await deps.state.update((data) => {
+      data.usageHistory = { a: Array.from({ length: MAX_SAMPLES_PER_HOST }, (_, i) => sample(i + 1)) };
+    });
+    await recordUsage(deps, 'a', sample(0));
+    await recordUsage(deps, 'a', sample(MAX_SAMPLES_PER_HOST + 1));
+    await recordUsage(deps, 'b', sample(5));
+    const a = await usageHistory(deps, 'a');
+    expect(a).toHaveLength(MAX_SAMPLES_PER_HOST);
+    expect(a[0]?.usedBytes).toBe(2);
+    expect(a.at(-1)?.usedBytes).toBe(MAX_SAMPLES_PER_HOST + 1);
+    expect(await usageHistory(deps, 'b')).toEqual([sample(5)]);
   });
 });
