@@ -318,6 +318,24 @@ describe('restore drill', () => {
   });
 });
 
+describe('restore drill and disk space', () => {
+  it('skips a volume whose scratch copy would take the root filesystem to critical, says so, and records no failure', async () => {
+    const engine = new FakeEngine();
+    engine.volumes = [fakeVolume('db')];
+    engine.volumeTars.set('db', buildTar([{ name: 'a.txt', content: 'x'.repeat(2000) }]));
+    const deps = await fakeDeps([engine], { schedules: [{ name: 'drill', kind: 'drill', cron: '0 4 * * sun' }] });
+    await runOp(deps, volumeBackup, { volumes: ['db'] }, { actor: testActor });
+    const seen = posts(deps);
+    // 10 kB filesystem, 7 kB used: 2 kB more would make it 90 %.
+    engine.fs = { path: '/var/lib/docker', filesystem: '/dev/sda1', totalBytes: 10_000, usedBytes: 7_000, availableBytes: 3_000 };
+    await runSchedule(deps, deps.config.schedules[0]!, 'manual', 'cli:unit');
+    expect(seen[0]?.view.summary).toBe('No volume drilled; 1 skipped for lack of space: db');
+    expect(seen[0]?.view.findings).toMatchObject([{ severity: 'warning', message: expect.stringMatching(/^db \(backup db_\d{8}_\d{6}\) was not drilled: restoring 2kB would take \/var\/lib\/docker on fake to 90\.0 % \(critical at 90 %\)$/) }]);
+    expect(engine.calls.filter((c) => c.startsWith('createVolume:'))).toEqual([]);
+    expect(drillRecords(await deps.state.read())).toEqual([]);
+  });
+});
+
 describe('report schedule', () => {
   it('reports growth since the previous report, a least-squares fill-up forecast with its window, stale backups, and writes the chart PNG', async () => {
     const engine = new FakeEngine();
