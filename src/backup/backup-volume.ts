@@ -272,7 +272,7 @@ export async function backupVolume(deps: Deps, engine: EnginePort, opts: BackupO
   }
 
   const lease = await acquireLock(deps, { kind: 'volume', host: engine.host.name, volume: volume.name }, { op: 'backup', actor: opts.actor });
-  const releaseLocks = await withEngineLock(engine, volume.name, { op: 'backup', actor: opts.actor }, () => lease.release());
+  const releaseLocks = await withEngineLock(deps, engine, volume.name, { op: 'backup', actor: opts.actor }, () => lease.release());
   try {
     // Helpers a killed run left on this volume go now: with its lock held, none is in use.
     for (const gone of await engine.removeLeftoverHelpers(volume.name)) deps.log.info(`backup of ${volume.name}: removed leftover helper container ${gone}`, { host: engine.host.name });

@@ -2,14 +2,17 @@
  * The engine-side half of "one backup or restore per volume at a time": after the data dir's
  * lock file (locks.ts, which covers processes sharing a data dir), the engine's own lock
  * (EnginePort.lockVolume: a container named after the volume) covers every other data dir and
- * machine that reaches the same engine. Both are released together, the engine's first.
+ * machine that reaches the same engine. Both are released together, the engine's first. The
+ * engine lock names this data dir, so a run of this data dir that died never blocks the next one
+ * for longer than the file lock's lease.
  */
-import type { EnginePort, VolumeLockHolder } from '../core/ports.js';
+import type { Deps, EnginePort, VolumeLockHolder } from '../core/ports.js';
+import { dataDirId } from './data-dir-id.js';
 
-export async function withEngineLock(engine: EnginePort, volume: string, holder: VolumeLockHolder, releaseFileLock: () => Promise<void>): Promise<() => Promise<void>> {
+export async function withEngineLock(deps: Pick<Deps, 'dataDir'>, engine: EnginePort, volume: string, holder: VolumeLockHolder, releaseFileLock: () => Promise<void>): Promise<() => Promise<void>> {
   let releaseEngine: () => Promise<void>;
   try {
-    releaseEngine = await engine.lockVolume(volume, holder);
+    releaseEngine = await engine.lockVolume(volume, { ...holder, dataDirId: await dataDirId(deps.dataDir) });
   } catch (err) {
     await releaseFileLock();
     throw err;

@@ -9,7 +9,7 @@ import { toOpsError } from '../core/errors.js';
 import { redactText } from '../core/redact.js';
 import type { View } from '../core/view.js';
 import { chartPng } from '../core/views/chart-png.js';
-import { codeBlock, esc } from './blocks/mrkdwn.js';
+import { codeBlocks, esc } from './blocks/mrkdwn.js';
 import { context, viewBlocks, type Block, type RenderedView } from './blocks/view-blocks.js';
 import { isNotInChannel, type BotRuntime, type MessageRef } from './bot-runtime.js';
 import { forSlack, type Visibility } from './command-line.js';
@@ -93,6 +93,6 @@ export async function replyPrivately(target: Target, raw: string, rawCode?: stri
   const text = redactText(raw);
   const code = rawCode === undefined ? undefined : redactText(rawCode);
   const blocks: Block[] = [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }];
-  if (code) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(code) } });
+  if (code) for (const block of codeBlocks(code)) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: block } });
   await target.respond({ response_type: 'ephemeral', replace_original: false, text: text.slice(0, 3000), blocks });
 }

@@ -242,6 +242,11 @@ export interface EnginePort {
 export interface VolumeLockHolder {
   op: string;
   actor: string;
+  /**
+   * The data dir whose own lock for the volume the caller already holds: an engine lock labelled
+   * with the same data dir can then only be left by a run that died, and is taken over.
+   */
+  dataDirId?: string;
 }
 
 export interface EngineDirectory {

@@ -24,6 +24,7 @@ const L = {
   bootId: 'storage-ops.lock.boot-id',
   pidNs: 'storage-ops.lock.pid-ns',
   startTicks: 'storage-ops.lock.start-ticks',
+  dataDir: 'storage-ops.lock.data-dir',
 };
 
 export function lockContainerName(volume: string): string {
@@ -36,16 +37,18 @@ export function lockContainerName(volume: string): string {
  * /proc in this boot and pid namespace only; a hostname and a pid are not enough (two containers
  * may share a hostname, and pids repeat across namespaces).
  */
-function leftover(labels: Record<string, string>): boolean {
+function leftover(labels: Record<string, string>, holder: VolumeLockHolder): boolean {
+  // The caller holds its data dir's lock for this volume: a holder of the same data dir is gone.
+  if (holder.dataDirId && labels[L.dataDir] === holder.dataDirId) return true;
   const me = currentProcess();
-  const holder = {
+  const other = {
     pid: Number(labels[L.pid]),
     bootId: labels[L.bootId] ?? null,
     pidNs: labels[L.pidNs] ?? null,
     startTicks: labels[L.startTicks] ? Number(labels[L.startTicks]) : null,
   };
-  const mine = holder.pid === me.pid && holder.bootId === me.bootId && holder.pidNs === me.pidNs && holder.startTicks === me.startTicks;
-  return mine || localLiveness(holder) === 'dead';
+  const mine = other.pid === me.pid && other.bootId === me.bootId && other.pidNs === me.pidNs && other.startTicks === me.startTicks;
+  return mine || localLiveness(other) === 'dead';
 }
 
 export async function lockVolumeOnEngine(docker: Docker, host: HostRef, volume: string, holder: VolumeLockHolder): Promise<() => Promise<void>> {
@@ -58,7 +61,7 @@ export async function lockVolumeOnEngine(docker: Docker, host: HostRef, volume: 
         name,
         Image: image,
         Cmd: ['storage-ops-lock'],
-        Labels: { [LOCK_LABEL]: volume, [L.op]: holder.op, [L.actor]: holder.actor, [L.pid]: String(me.pid), [L.hostname]: me.hostname, [L.since]: new Date().toISOString(), ...(me.bootId ? { [L.bootId]: me.bootId } : {}), ...(me.pidNs ? { [L.pidNs]: me.pidNs } : {}), ...(me.startTicks !== null ? { [L.startTicks]: String(me.startTicks) } : {}) },
+        Labels: { [LOCK_LABEL]: volume, [L.op]: holder.op, [L.actor]: holder.actor, [L.pid]: String(me.pid), [L.hostname]: me.hostname, [L.since]: new Date().toISOString(), ...(me.bootId ? { [L.bootId]: me.bootId } : {}), ...(me.pidNs ? { [L.pidNs]: me.pidNs } : {}), ...(me.startTicks !== null ? { [L.startTicks]: String(me.startTicks) } : {}), ...(holder.dataDirId ? { [L.dataDir]: holder.dataDirId } : {}) },
         NetworkDisabled: true,
         HostConfig: { NetworkMode: 'none' },
       });
@@ -76,8 +79,8 @@ export async function lockVolumeOnEngine(docker: Docker, host: HostRef, volume: 
     const info = (await docker.getContainer(name).inspect().catch(() => null)) as { Config?: { Labels?: Record<string, string> } } | null;
     const labels = info?.Config?.Labels ?? {};
     if (!info) continue; // released in between: try again
-    if (labels[LOCK_LABEL] === volume && leftover(labels)) {
-      // Left by a process of this machine and pid namespace that is gone, or by this one.
+    if (labels[LOCK_LABEL] === volume && leftover(labels, holder)) {
+      // Left by a run of this data dir (whose lock we hold), or by a process of this machine and pid namespace that is gone, or by this one.
       await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
       continue;
     }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { approvalMessage } from '../../src/bot/blocks/approval-blocks.js';
 import { progressLine } from '../../src/bot/blocks/job-blocks.js';
-import { cut, esc } from '../../src/bot/blocks/mrkdwn.js';
+import { codeBlocks, cut, esc } from '../../src/bot/blocks/mrkdwn.js';
 import { viewBlocks } from '../../src/bot/blocks/view-blocks.js';
 import { chartPng } from '../../src/core/views/chart-png.js';
 import { parseCommandLine, visibilityFor } from '../../src/bot/command-line.js';
@@ -179,5 +179,19 @@ describe('the Slack app manifest', () => {
     expect(readFileSync(MANIFEST_PATH, 'utf8')).toBe(slackManifestJson(opRegistry.all()));
     const m = JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as { features: { slash_commands: Array<{ usage_hint: string }> } };
     for (const op of opRegistry.all()) expect(m.features.slash_commands[0]?.usage_hint).toContain(op.verb);
+  });
+});
+
+describe('long preformatted text', () => {
+  it('splits between lines into code blocks that each fit a text field, losing nothing', () => {
+    const lines = Array.from({ length: 150 }, (_, i) => `  verb-${String(i).padStart(3, '0')}  does <this> & that, at length`);
+    const blocks = codeBlocks(lines.join('\n'));
+    expect(blocks.length).toBeGreaterThan(1);
+    for (const b of blocks) {
+      expect(b.length).toBeLessThanOrEqual(3000);
+      expect(b).toMatch(/^```\n[\s\S]*\n```$/);
+    }
+    const back = blocks.map((b) => b.slice(4, -4)).join('\n');
+    expect(back).toBe(esc(lines.join('\n')));
   });
 });

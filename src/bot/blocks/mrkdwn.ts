@@ -42,3 +42,26 @@ export function codeBlock(text: string, max: number = LIMITS.sectionText): strin
   const body = cut(esc(text.replace(/```/g, "'''")), max - 8);
   return '```\n' + body + '\n```';
 }
+
+/**
+ * Long preformatted text (the command list grows with the catalog) as several code blocks, split
+ * between lines, each within a text field's limit once escaped, so nothing is cut off.
+ */
+export function codeBlocks(text: string, max: number = LIMITS.sectionText): string[] {
+  const room = max - 8;
+  const chunks: string[] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const line of text.split('\n')) {
+    const cost = esc(line.replace(/```/g, "'''")).length + 1;
+    if (current.length && size + cost > room) {
+      chunks.push(current.join('\n'));
+      current = [];
+      size = 0;
+    }
+    current.push(line);
+    size += cost;
+  }
+  if (current.length) chunks.push(current.join('\n'));
+  return chunks.map((c) => codeBlock(c, max));
+}

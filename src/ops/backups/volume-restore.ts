@@ -204,7 +204,7 @@ export const volumeRestore = defineOp({
     const host = p.engine.host.name;
     const holds: Lease[] = [];
     const lease = await acquireLock(deps, { kind: 'volume', host, volume: input.target }, { op: `restore of ${p.record.id}`, actor: ctx.actor.id });
-    const releaseLocks = await withEngineLock(p.engine, input.target, { op: `restore of ${p.record.id}`, actor: ctx.actor.id }, () => lease.release());
+    const releaseLocks = await withEngineLock(deps, p.engine, input.target, { op: `restore of ${p.record.id}`, actor: ctx.actor.id }, () => lease.release());
     try {
       // Helpers a killed run left on the target go now: with its lock held, none is in use.
       for (const gone of await p.engine.removeLeftoverHelpers(input.target)) deps.log.info(`restore onto ${input.target}: removed leftover helper container ${gone}`, { host });
