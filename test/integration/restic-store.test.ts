@@ -1,0 +1,150 @@
+/**
+ * restic repositories as backup stores, through the built CLI against a real engine and a real
+ * local restic repository in a temp dir: backup (catalog record with snapshot id and the tar
+ * stream's sha256, checked against `restic dump`), an unchanged re-backup that adds almost
+ * nothing, retention by the same rules and guard (forget + prune, behind the preview), and the
+ * clear errors: wrong password, no repository, no restic program. The password never reaches
+ * output, the audit log or the state file.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cli, docker } from '../harness/docker-cli.js';
+import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, uniqueName, type TestEngine } from '../harness/engines.js';
+
+interface BackupJson {
+  id: string;
+  store: string;
+  snapshotId: string | null;
+  sha256: string;
+  bytes: number;
+  entries: number;
+  addedBytes: number | null;
+}
+
+describeDocker('restic backup stores', () => {
+  let engine: TestEngine;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let repo: string;
+  let password: string;
+  const vol = uniqueName('rs_vol');
+  const copy = uniqueName('rs_copy');
+
+  const restic = (args: string[], input?: Buffer): Buffer =>
+    execFileSync('restic', args, { env: { PATH: process.env.PATH, HOME: dir, RESTIC_REPOSITORY: repo, RESTIC_PASSWORD_FILE: join(dir, 'pw'), RESTIC_CACHE_DIR: join(dir, 'cache') }, input, maxBuffer: 1 << 30 });
+  const rawSize = (): number => (JSON.parse(restic(['stats', '--json', '--mode', 'raw-data']).toString()) as { total_size: number }).total_size;
+
+  beforeAll(async () => {
+    engine = engineByDriver('overlay2');
+    dir = mkdtempSync(join(tmpdir(), 'so-restic-'));
+    repo = join(dir, 'repo');
+    password = `pw-${randomBytes(12).toString('hex')}`;
+    writeFileSync(join(dir, 'pw'), `${password}\n`, { mode: 0o600 });
+    writeFileSync(join(dir, 'wrong'), 'not-the-password\n', { mode: 0o600 });
+    const config = join(dir, 'config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        helperImage: HELPER_TAG,
+        backup: {
+          // Only the count rule, so these fresh backups can be pruned by --keep-last.
+          retention: { days: null },
+          stores: [
+            { name: 'offsite', kind: 'restic', repository: repo, passwordFile: join(dir, 'pw'), init: true },
+            { name: 'wrongpw', kind: 'restic', repository: repo, passwordFile: join(dir, 'wrong') },
+            { name: 'empty', kind: 'restic', repository: join(dir, 'nothing-here'), passwordFile: join(dir, 'pw') },
+          ],
+        },
+      }),
+    );
+    env = { ...cliEnv(engine, join(dir, 'data')), STORAGE_OPS_CONFIG: config };
+    await docker(engine, 'volume', 'create', vol);
+    await docker(engine, 'run', '--rm', '--network', 'none', '-v', `${vol}:/v`, HELPER_TAG, 'sh', '-c',
+      'mkdir -p /v/d/e && echo one > /v/a && echo two > /v/d/b && ln -s a /v/link && head -c 3000000 /dev/urandom > /v/d/e/big && chown 7:8 /v/a && chmod 640 /v/a');
+  });
+
+  afterAll(async () => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (!engine) return;
+    for (const v of [vol, copy]) await docker(engine, 'volume', 'rm', '-f', v).catch(() => undefined);
+  });
+
+  let first: BackupJson;
+
+  it('backs up into a new repository (init: true): catalog record with snapshot id and the sha256 of the tar stream', () => {
+    const r = cli(['backup', vol, '--store', 'offsite', '--no-prune', '--json'], env);
+    expect(r.stderr.split('\n').filter(Boolean).every((l) => l.startsWith('backup'))).toBe(true);
+    expect(r.code).toBe(0);
+    first = (JSON.parse(r.stdout) as { backups: BackupJson[] }).backups[0]!;
+    expect(first.store).toBe('offsite');
+    expect(first.snapshotId).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.entries).toBe(6);
+    // What restic holds is exactly the stream that was hashed.
+    const dumped = restic(['dump', first.snapshotId!, `/${vol}.tar`]);
+    expect(dumped.length).toBe(first.bytes);
+    expect(createHash('sha256').update(dumped).digest('hex')).toBe(first.sha256);
+    const snaps = JSON.parse(restic(['snapshots', '--json']).toString()) as Array<{ id: string; tags: string[] }>;
+    expect(snaps.map((s) => s.id)).toEqual([first.snapshotId]);
+    expect(snaps[0]!.tags).toEqual(expect.arrayContaining(['storage-ops', `volume=${vol}`, `host=${engine.name === 'external' ? engine.name : 'local'}`, `id=${first.id}`, `sha256=${first.sha256}`]));
+    const list = cli(['backups', vol], env);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain(first.id);
+  });
+
+  it('a second backup of the unchanged volume adds next to nothing to the repository', () => {
+    const before = rawSize();
+    const r = cli(['backup', vol, '--store', 'offsite', '--no-prune', '--json'], env);
+    expect(r.code).toBe(0);
+    const second = (JSON.parse(r.stdout) as { backups: BackupJson[] }).backups[0]!;
+    expect(second.id).not.toBe(first.id);
+    expect(second.sha256).toBe(first.sha256);
+    const grown = rawSize() - before;
+    expect(grown).toBeLessThan(first.bytes * 0.01);
+    expect(second.addedBytes).toBeLessThan(first.bytes * 0.01);
+  });
+
+  it('says what is wrong, clearly, and changes nothing: wrong password, no repository, no restic', () => {
+    const snapsBefore = restic(['snapshots', '--json']).toString();
+    const wrong = cli(['backup', vol, '--store', 'wrongpw'], env);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^error: backup into restic store "wrongpw" failed: the repository of restic store "wrongpw" refused the password/m);
+    const none = cli(['backup', vol, '--store', 'empty'], env);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/there is no restic repository at the location of restic store "empty".*restic init.*"init": true/s);
+    const missing = cli(['backup', vol, '--store', 'offsite'], { ...env, PATH: join(dir, 'no-bin') });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/needs the restic program, which is not installed on this machine.*apt-get install restic/s);
+    const unknown = cli(['backup', vol, '--store', 'nope'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no backup store named "nope".*Known stores: local, offsite, wrongpw, empty/s);
+    expect(restic(['snapshots', '--json']).toString()).toBe(snapsBefore);
+  });
+
+  it('applies retention to the store by the same rules and guard: preview first, then forget and prune', () => {
+    const preview = cli(['prune-backups', vol, '--keep-last', '1'], env);
+    expect(preview.code).toBe(3);
+    expect(preview.stdout).toMatch(/restic store offsite: the snapshots are forgotten/);
+    expect(JSON.parse(restic(['snapshots', '--json']).toString())).toHaveLength(2);
+    const r = cli(['prune-backups', vol, '--keep-last', '1', '--yes', '--json'], env);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { removed: Array<{ id: string }>; kept: Array<{ id: string }> };
+    expect(out.removed.map((x) => x.id)).toEqual([first.id]);
+    const left = JSON.parse(restic(['snapshots', '--json']).toString()) as Array<{ tags: string[] }>;
+    expect(left).toHaveLength(1);
+    expect(left[0]!.tags).not.toContain(`id=${first.id}`);
+    // The guard: never the last one.
+    const none = cli(['prune-backups', vol, '--keep-last', '1', '--days', '1', '--yes', '--json'], env);
+    expect(none.code).toBe(0);
+    expect(JSON.parse(restic(['snapshots', '--json']).toString())).toHaveLength(1);
+  });
+
+  it('never lets the repository password out: not in output, audit log or state file', () => {
+    const data = join(dir, 'data');
+    const files = [join(data, 'state.json'), ...readdirSync(join(data, 'audit')).map((f) => join(data, 'audit', f))];
+    for (const f of files) expect(readFileSync(f, 'utf8')).not.toContain(password);
+  });
+});
