@@ -11,17 +11,18 @@
 import { OpsError, toOpsError } from '../core/errors.js';
 import type { Progress } from '../core/op.js';
 import type { EnginePort, Deps, VolumeDetail } from '../core/ports.js';
-import { MANIFEST_FORMAT, type BackupManifest, type HookRunSchema, type RootAttributesSchema } from '../state/backup-record.js';
+import { MANIFEST_FORMAT, type BackupManifest, type HookRunSchema } from '../state/backup-record.js';
+import { contentTag, rootTag } from './restic-tags.js';
 import type { z } from 'zod';
 import { addBackup, listBackups } from './catalog.js';
 import { ProgressMeter } from './progress.js';
 import { HashTap } from './read-archive.js';
 import { ResticJsonSink } from './restic-progress.js';
-import { ensureRepository, listSnapshots, resticStream, runResticExclusive, tagValue, type ResticSnapshot } from './restic-store.js';
+import { ensureRepository, listSnapshots, resticStream, runResticExclusive, tagValue } from './restic-store.js';
 import type { ResticStoreConfig } from '../config/restic-store-config.js';
 import { errnoText, isAbort, runStages, StageError } from './stages.js';
 import { candidateIds } from './store.js';
-import { TarScanStream, type TarSummary } from './tar-scan.js';
+import { TarScanStream } from './tar-scan.js';
 
 export interface ResticWriteOptions {
   kind: BackupManifest['kind'];
@@ -30,28 +31,6 @@ export interface ResticWriteOptions {
   signal: AbortSignal;
   onProgress: (p: Progress) => void;
   toolVersion: string;
-}
-
-type Root = z.output<typeof RootAttributesSchema>;
-
-/** `content=` tag: the tar counts, colon-separated, in a fixed order. */
-export function contentTag(s: TarSummary): string {
-  return `content=${[s.tarBytes, s.entries, s.files, s.dirs, s.symlinks, s.hardlinks, s.others, s.dataBytes].join(':')}`;
-}
-
-export function rootTag(r: Root | null): string {
-  return r ? `root=${[r.mode, r.uid, r.gid, r.mtime].join(':')}` : 'root=none';
-}
-
-/** The content counts back from a snapshot's tags, or null when they are missing or malformed. */
-export function contentFromTags(snap: Pick<ResticSnapshot, 'tags'>): BackupManifest['content'] | null {
-  const c = tagValue(snap, 'content')?.split(':').map(Number);
-  if (!c || c.length !== 8 || c.some((n) => !Number.isFinite(n))) return null;
-  const r = tagValue(snap, 'root');
-  const rp = r && r !== 'none' ? r.split(':').map(Number) : null;
-  const root = rp && rp.length === 4 && rp.every((n) => Number.isFinite(n)) ? { mode: rp[0] as number, uid: rp[1] as number, gid: rp[2] as number, mtime: rp[3] as number } : null;
-  const [tarBytes, entries, files, dirs, symlinks, hardlinks, others, dataBytes] = c as [number, number, number, number, number, number, number, number];
-  return { tarBytes, entries, files, dirs, symlinks, hardlinks, others, dataBytes, root };
 }
 
 async function pickResticId(deps: Deps, volume: string, at: Date): Promise<string> {
