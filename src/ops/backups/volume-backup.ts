@@ -50,7 +50,7 @@ export const volumeBackup = defineOp({
   verb: 'backup',
   summary: 'Back up volumes into the backup store: streamed, compressed, optionally encrypted, verifiable',
   description:
-    'Reads each volume through the engine (a helper container that is never started), so remote engines work. Archives are standard tar (zstd, gzip or none; age-encrypted with --encrypt) named <volume>_<YYYYMMDD_HHmmss>, with a sidecar manifest. --stop (or the label storage-ops.stop-during-backup=true on the volume or a container using it) stops the running containers using the volume during the archive and starts exactly those again, also on failure. Container labels storage-ops.backup-pre / storage-ops.backup-post hold commands run in that container before and after (e.g. a database dump); a failing pre command aborts. Retention runs afterwards unless --no-prune.',
+    'Reads each volume through the engine (a helper container that is never started), so remote engines work. Archives are standard tar (zstd, gzip or none; age-encrypted with --encrypt) named <volume>_<YYYYMMDD_HHmmss>, with a sidecar manifest. --stop (or the label storage-ops.stop-during-backup=true on the volume or a container using it) stops the running containers using the volume during the archive and starts exactly those again, also on failure. Container labels storage-ops.backup-pre / storage-ops.backup-post hold commands run in that container before and after (e.g. a database dump); a failing pre command aborts. Retention runs afterwards unless --no-prune. --store NAME (or backup.defaultStore) sends the tar stream into a restic repository from backup.stores instead: deduplicated and encrypted by restic, catalogued with its snapshot id.',
   effect: 'write',
   long: true,
   input: z.strictObject({
