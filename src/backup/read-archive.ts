@@ -81,12 +81,13 @@ export function archiveStages(
   path: string,
   identities: AgeIdentity[] | null,
   meter: ProgressMeter,
+  opts: { tree?: boolean } = {},
 ): { stages: Stage[]; hash: HashTap; scan: TarScanStream } {
   requireCompressor(m.archive.compression);
   if (m.archive.encryption && !identities) throw new OpsError('config', `backup ${m.id} is encrypted and no identity is configured`);
   if (m.archive.encryption) requireAge(`reading the encrypted backup ${m.id}`);
   const hash = new HashTap();
-  const scan = new TarScanStream();
+  const scan = new TarScanStream(undefined, undefined, { tree: opts.tree === true });
   const stages: Stage[] = [
     { name: 'file', stream: createReadStream(path, { highWaterMark: READ_CHUNK }) },
     { name: 'progress', stream: meter },

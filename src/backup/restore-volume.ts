@@ -36,16 +36,19 @@ export async function volumeHasContent(engine: EnginePort, name: string, signal?
   }
 }
 
-/** Streams a stored archive into a volume on `engine`; returns what the archive held. */
+/**
+ * Streams a stored archive into a volume on `engine`; returns what the archive held, with its
+ * tree checksum when asked for (`tree`: hashes all file data on the way, for restore drills).
+ */
 export async function extractInto(
   engine: EnginePort,
   m: BackupManifest,
   path: string,
   target: string,
-  opts: { identities: AgeIdentity[] | null; signal: AbortSignal; onProgress: (p: Progress) => void; phase: string },
-): Promise<TarSummary> {
+  opts: { identities: AgeIdentity[] | null; signal: AbortSignal; onProgress: (p: Progress) => void; phase: string; tree?: boolean },
+): Promise<TarSummary & { treeSha256: string | null }> {
   const meter = new ProgressMeter(opts.phase, opts.onProgress, m.archive.bytes);
-  const { stages, hash, scan } = archiveStages(m, path, opts.identities, meter);
+  const { stages, hash, scan } = archiveStages(m, path, opts.identities, meter, { tree: opts.tree });
   const toEngine = new PassThrough({ highWaterMark: 1 << 20 });
   const flow = runStages([...stages, { name: 'engine', stream: toEngine }], opts.signal);
   const put = engine.importVolume(target, toEngine, opts.signal).catch((err: unknown) => {
@@ -68,5 +71,5 @@ export async function extractInto(
   if (problems.length) throw new OpsError('corrupt', `backup ${m.id} did not restore as recorded: ${problems.join('; ')}`);
   const root = scan.summary.root;
   if (root) await engine.setVolumeRoot(target, root, opts.signal);
-  return scan.summary;
+  return { ...scan.summary, treeSha256: scan.walker.treeSha256() };
 }

@@ -3,9 +3,11 @@
  * bytes pass (ustar, POSIX pax and GNU long-name entries), checks every header checksum and the
  * end-of-archive marker, and counts what it saw. Backups use it to record how many entries they
  * hold; verify and restore use it to prove an archive reads end to end and matches its manifest.
+ * Asked to, it also hashes the file data as it passes, for the tree checksum (tree-hash.ts).
  */
 import { Transform, type TransformCallback } from 'node:stream';
 import { OpsError } from '../core/errors.js';
+import { TreeHasher } from './tree-hash.js';
 
 const BLOCK = 512;
 const MAX_META = 1 << 20;
@@ -46,6 +48,11 @@ export interface TarSummary {
   dataBytes: number;
   /** Owner, mode and mtime of the archive's root directory ("./"), when it has one. */
   root: RootAttributes | null;
+}
+
+export interface WalkOptions {
+  /** Also compute the tree checksum (hashes every file's data: costs CPU). */
+  tree?: boolean;
 }
 
 function damaged(detail: string, offset: number): OpsError {
@@ -138,7 +145,19 @@ export class TarWalker {
     root: null,
   };
 
-  constructor(private readonly onEntry?: (e: TarEntry) => boolean | void) {}
+  private readonly tree: TreeHasher | null;
+
+  constructor(
+    private readonly onEntry?: (e: TarEntry) => boolean | void,
+    opts: WalkOptions = {},
+  ) {
+    this.tree = opts.tree ? new TreeHasher() : null;
+  }
+
+  /** The tree checksum (tree-hash.ts) once the archive has ended; null when not asked for. */
+  treeSha256(): string | null {
+    return this.tree && this.ended ? this.tree.digest() : null;
+  }
 
   get complete(): boolean {
     return this.ended;
@@ -186,10 +205,15 @@ export class TarWalker {
       if (this.capture) {
         chunk.copy(this.capture.buf, this.capture.fill, pos, pos + n);
         this.capture.fill += n;
+      } else {
+        this.tree?.data(chunk.subarray(pos, pos + n));
       }
       this.skip -= n;
       used += n;
-      if (this.skip === 0 && this.capture) this.finishCapture();
+      if (this.skip === 0) {
+        if (this.capture) this.finishCapture();
+        else this.tree?.finish();
+      }
     }
     if (this.skip === 0 && this.pad > 0) {
       const n = Math.min(this.pad, chunk.length - pos - used);
@@ -257,6 +281,7 @@ export class TarWalker {
     this.longName = null;
     this.longLink = null;
     this.setData(HEADER_ONLY.has(type) ? 0 : size);
+    this.tree?.begin(entry, this.skip);
     const s = this.summary;
     if (entry.name === '' && entry.type === 'dir') {
       s.root = { mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: entry.mtime };
@@ -295,9 +320,10 @@ export class TarScanStream extends Transform {
   constructor(
     onEntry?: (e: TarEntry) => boolean | void,
     private readonly meter?: ByteCounter,
+    opts: WalkOptions = {},
   ) {
     super({ highWaterMark: 1 << 18 });
-    this.walker = new TarWalker(onEntry);
+    this.walker = new TarWalker(onEntry, opts);
   }
 
   get summary(): TarSummary {

@@ -1,5 +1,5 @@
 /**
- * The `schedules` configuration key: one entry per schedule (report, backup, monitor). The same
+ * The `schedules` configuration key: one entry per schedule (report, backup, monitor, drill). The same
  * schema validates runtime additions (`schedule add`), so a schedule is described once. Cron
  * expressions and time zones are checked here, with errors that name the schedule and the key.
  */
@@ -7,14 +7,14 @@ import { z } from 'zod';
 import { cronProblem, timezoneProblem } from './cron-syntax.js';
 
 export const SCHEDULE_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
-export const SCHEDULE_KINDS = ['report', 'backup', 'monitor'] as const;
+export const SCHEDULE_KINDS = ['report', 'backup', 'monitor', 'drill'] as const;
 
 export const ScheduleSpecSchema = z
   .strictObject({
     name: z.string().regex(SCHEDULE_NAME_PATTERN, 'schedule names use letters, digits, "_", "." and "-" (up to 63)').describe('schedule name, unique'),
     cron: z.string().min(1).describe('five-field cron expression, e.g. "0 2 * * *" (02:00 daily)'),
     timezone: z.string().optional().describe('IANA time zone the cron expression is read in (default: the server\'s)'),
-    kind: z.enum(SCHEDULE_KINDS).describe('report: disk report with growth and forecast; backup: back up volumes then apply retention; monitor: root filesystem thresholds'),
+    kind: z.enum(SCHEDULE_KINDS).describe('report: disk report with growth and forecast; backup: back up volumes then apply retention; monitor: root filesystem thresholds; drill: restore the newest backups into scratch volumes and compare them with their manifests'),
     host: z.string().min(1).optional().describe('engine (default: the default host)'),
     channel: z
       .string()
@@ -22,12 +22,12 @@ export const ScheduleSpecSchema = z
       .optional()
       .describe('Slack channel id results are posted to (results always go to the log and reports/)'),
     catchUp: z.boolean().default(false).describe('run once at start when a run was missed while serve was down'),
-    volumes: z.array(z.string().min(1)).default([]).describe('backup: volumes by name'),
+    volumes: z.array(z.string().min(1)).default([]).describe('backup, drill: volumes by name (drill with neither volumes nor label: every volume with a backup on the host)'),
     label: z
       .string()
       .regex(/^[^=\s][^=]*(=.*)?$/, 'labels look like "key" or "key=value"')
       .optional()
-      .describe('backup: also every volume with this label ("key" or "key=value")'),
+      .describe('backup, drill: also every volume with this label ("key" or "key=value")'),
     staleBackupDays: z.number().int().min(1).max(365).default(7).describe('report: flag volumes with no backup in this many days'),
     trendDays: z.number().int().min(1).max(365).default(14).describe('report: days of usage history the fill-up forecast fits its trend to'),
     warnPercent: z.number().min(1).max(100).optional().describe('monitor: warning level (default thresholds.warnPercent)'),

@@ -22,7 +22,10 @@ import { matchVerb } from '../../src/core/words/parse-words.js';
 import { catalog } from '../../src/ops/catalog.js';
 import type { CronHandle, CronPort } from '../../src/schedules/cron-port.js';
 import { startScheduler } from '../../src/schedules/scheduler.js';
-import { FakeEngine, fakeDeps, testActor } from './fakes.js';
+import { FakeEngine, fakeDeps, fakeVolume, testActor } from './fakes.js';
+import { buildTar } from './tar-builder.js';
+import { drillRecords } from '../../src/backup/restore-drill.js';
+import { volumeBackup } from '../../src/ops/backups/volume-backup.js';
 
 /** A cron clock the test fires by hand. */
 function fakeCron(): CronPort & { fire(name?: string): void; registered: string[] } {
@@ -234,5 +237,42 @@ describe('scheduler', () => {
     } finally {
       await s.stop();
     }
+  });
+});
+
+describe('restore drill', () => {
+  it('fails when the engine gives back less than the archive held, says what differs, and removes the scratch volume', async () => {
+    const engine = new FakeEngine();
+    engine.volumes = [fakeVolume('db')];
+    engine.volumeTars.set('db', buildTar([{ name: 'a.txt', content: 'aaa' }, { name: 'b.txt', content: 'bbbb' }]));
+    const deps = await fakeDeps([engine], { schedules: [{ name: 'drill', kind: 'drill', cron: '0 4 * * sun' }] });
+    await runOp(deps, volumeBackup, { volumes: ['db'] }, { actor: testActor });
+    const seen = posts(deps);
+    const spec = deps.config.schedules[0]!;
+
+    // Restorable: the scratch volume reads back as the archive held it.
+    expect((await runSchedule(deps, spec, 'manual', 'cli:unit')).outcome).toBe('succeeded');
+    expect(seen[0]?.view.summary).toMatch(/^1 volume\(s\) restorable/);
+    const scratch = engine.calls.find((c) => c.startsWith('createVolume:storage-ops-drill-db-'))?.slice('createVolume:'.length);
+    expect(engine.calls).toContain(`removeVolume:${scratch}`);
+
+    // An engine that drops a file on the way in: the drill reads the scratch volume back and says what differs.
+    engine.importVolume = async (name, tar) => {
+      for await (const _ of tar) void _;
+      engine.volumeTars.set(name, buildTar([{ name: 'a.txt', content: 'aaa' }]));
+    };
+    expect((await runSchedule(deps, spec, 'manual', 'cli:unit')).outcome).toBe('succeeded');
+    expect(seen[1]?.view.summary).toBe('1 of 1 volume(s) NOT restorable: db');
+    expect(seen[1]?.view.findings?.[0]?.message).toMatch(
+      /^db \(backup db_\d{8}_\d{6}\): the restored volume differs from the backup: regular files 1 instead of 2; entries 1 instead of 2; bytes of file data 3 instead of 7; tree checksum [0-9a-f]{64} instead of [0-9a-f]{64}$/,
+    );
+    expect(engine.volumes.filter((v) => v.name.startsWith('storage-ops-drill-'))).toEqual([]);
+    expect(drillRecords(await deps.state.read())).toMatchObject([{ volume: 'db', ok: false }]);
+
+    // A volume with no backup is a failed drill too.
+    const none = await fakeDeps([new FakeEngine()], { schedules: [{ name: 'drill', kind: 'drill', cron: '0 4 * * sun', volumes: ['ghost'] }] });
+    const nonePosts = posts(none);
+    await runSchedule(none, none.config.schedules[0]!, 'manual', 'cli:unit');
+    expect(nonePosts[0]?.view.findings?.[0]?.message).toBe(`ghost: volume ghost has no backup on ${none.engines.get().host.name} to restore`);
   });
 });

@@ -98,3 +98,50 @@ describe('TarWalker', () => {
     expect(w.end().entries).toBe(1);
   });
 });
+
+describe('tree checksum', () => {
+  /** The tree checksum of a tar stream fed in chunks of `chunk` bytes. */
+  function treeOf(tar: Buffer, chunk = 7): string | null {
+    const w = new TarWalker(undefined, { tree: true });
+    for (let i = 0; i < tar.length; i += chunk) w.write(tar.subarray(i, i + chunk));
+    w.end();
+    return w.treeSha256();
+  }
+  const entries = [
+    { name: 'dir', type: 'dir' as const, mode: 0o750, uid: 5 },
+    { name: 'dir/a.txt', content: 'x'.repeat(3000), mode: 0o640, uid: 1001, gid: 1002 },
+    { name: 'dir/b.txt', content: '' },
+    { name: 'link', type: 'symlink' as const, linkname: 'dir/a.txt' },
+    { name: 'hard', type: 'hardlink' as const, linkname: './dir/a.txt' },
+  ];
+
+  it('is the same for the same tree in another order, in other chunks, with other times', () => {
+    const base = treeOf(buildTar(entries, { mode: 0o700 }));
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(treeOf(buildTar([...entries].reverse(), { mode: 0o700 }), 512 * 3 + 1)).toBe(base);
+    expect(treeOf(buildTar(entries.map((e) => ({ ...e, mtime: 1_000 })), { mode: 0o700, mtime: 5 }))).toBe(base);
+  });
+
+  it('changes with one byte of data, a mode, an owner, a link target, a missing file or the root', () => {
+    const base = treeOf(buildTar(entries, { mode: 0o700 }));
+    const variants = [
+      entries.map((e) => (e.name === 'dir/a.txt' ? { ...e, content: `${'x'.repeat(2999)}y` } : e)),
+      entries.map((e) => (e.name === 'dir/a.txt' ? { ...e, mode: 0o644 } : e)),
+      entries.map((e) => (e.name === 'dir' ? { ...e, uid: 6 } : e)),
+      entries.map((e) => (e.name === 'link' ? { ...e, linkname: 'dir/b.txt' } : e)),
+      entries.filter((e) => e.name !== 'dir/b.txt'),
+    ];
+    const sums = new Set([base, ...variants.map((v) => treeOf(buildTar(v, { mode: 0o700 }))), treeOf(buildTar(entries, { mode: 0o755 }))]);
+    expect(sums.size).toBe(variants.length + 2);
+  });
+
+  it('is null when not asked for, or before the archive ends', () => {
+    const tar = buildTar(entries);
+    const plain = new TarWalker();
+    plain.write(tar);
+    expect(plain.treeSha256()).toBeNull();
+    const partial = new TarWalker(undefined, { tree: true });
+    partial.write(tar.subarray(0, 1024));
+    expect(partial.treeSha256()).toBeNull();
+  });
+});

@@ -12,7 +12,7 @@ import { knownSchedules, scheduleData } from './schedule-store.js';
 export const scheduleAdd = defineOp({
   name: 'schedule_add',
   verb: 'schedule add',
-  summary: 'Add a schedule (report, backup or monitor) at runtime; serve runs it from its next due time',
+  summary: 'Add a schedule (report, backup, monitor or drill) at runtime; serve runs it from its next due time',
   description: 'The schedule is kept in the state file; schedules in the config file are edited there. Cron expressions have five fields (minute hour day-of-month month day-of-week) and are read in --timezone (IANA name) or the server\'s zone.',
   effect: 'write',
   requiredRole: 'admin',

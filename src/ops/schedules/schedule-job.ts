@@ -13,6 +13,7 @@ import { defineOp, type Actor, type OpContext } from '../../core/op.js';
 import type { Deps } from '../../core/ports.js';
 import type { View } from '../../core/view.js';
 import { runBackup } from './kind-backup.js';
+import { runDrill } from './kind-drill.js';
 import { runMonitor } from './kind-monitor.js';
 import { runReport } from './kind-report.js';
 import type { KindResult } from './kind-result.js';
@@ -37,6 +38,8 @@ function runKind(deps: Deps, spec: ScheduleSpec, ctx: OpContext): Promise<KindRe
       return runBackup(deps, spec, ctx);
     case 'monitor':
       return runMonitor(deps, spec, ctx);
+    case 'drill':
+      return runDrill(deps, spec, ctx);
   }
 }
 
