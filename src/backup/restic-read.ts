@@ -31,13 +31,13 @@ function sink(): Writable {
   });
 }
 
-async function dumpStages(deps: Pick<Deps, 'config' | 'dataDir'>, m: ResticRecord, meter: ProgressMeter): Promise<{ stages: Stage[]; hash: HashTap; scan: TarScanStream }> {
+async function dumpStages(deps: Pick<Deps, 'config' | 'dataDir'>, m: ResticRecord, meter: ProgressMeter, tree = false): Promise<{ stages: Stage[]; hash: HashTap; scan: TarScanStream }> {
   const store = resticStoreNamed(deps, m.store.name, `backup ${m.id}`);
   const dump = await resticStream(deps, store, ['dump', m.store.snapshotId, m.store.path], `reading backup ${m.id} from restic store "${store.name}"`);
   // restic dump reads nothing: its stdin is closed at once.
   dump.end();
   const hash = new HashTap();
-  const scan = new TarScanStream();
+  const scan = new TarScanStream(undefined, undefined, { tree });
   return {
     stages: [
       { name: 'restic', stream: dump },
@@ -120,10 +120,10 @@ export async function extractResticInto(
   engine: EnginePort,
   m: ResticRecord,
   target: string,
-  opts: { signal: AbortSignal; onProgress: (p: Progress) => void; phase: string },
-): Promise<TarSummary> {
+  opts: { signal: AbortSignal; onProgress: (p: Progress) => void; phase: string; tree?: boolean },
+): Promise<TarSummary & { treeSha256: string | null }> {
   const meter = new ProgressMeter(opts.phase, opts.onProgress, m.archive.bytes);
-  const { stages, hash, scan } = await dumpStages(deps, m, meter);
+  const { stages, hash, scan } = await dumpStages(deps, m, meter, opts.tree === true);
   const toEngine = new PassThrough({ highWaterMark: 1 << 20 });
   const flow = runStages([...stages, { name: 'engine', stream: toEngine }], opts.signal);
   const put = engine.importVolume(target, toEngine, opts.signal).catch((err: unknown) => {
@@ -141,5 +141,5 @@ export async function extractResticInto(
   if (problems.length) throw new OpsError('corrupt', `backup ${m.id} did not restore as recorded: ${problems.join('; ')}`);
   const root = scan.summary.root;
   if (root) await engine.setVolumeRoot(target, root, opts.signal);
-  return scan.summary;
+  return { ...scan.summary, treeSha256: scan.walker.treeSha256() };
 }

@@ -51,6 +51,7 @@ describeDocker('restic backup stores', () => {
       config,
       JSON.stringify({
         helperImage: HELPER_TAG,
+        schedules: [{ name: 'rs-drill', kind: 'drill', cron: '0 4 * * sun', volumes: [vol] }],
         backup: {
           // Only the count rule, so these fresh backups can be pruned by --keep-last.
           retention: { days: null },
@@ -75,6 +76,7 @@ describeDocker('restic backup stores', () => {
   });
 
   let first: BackupJson;
+  let second: BackupJson;
 
   it('backs up into a new repository (init: true): catalog record with snapshot id and the sha256 of the tar stream', () => {
     const r = cli(['backup', vol, '--store', 'offsite', '--no-prune', '--json'], env);
@@ -100,7 +102,7 @@ describeDocker('restic backup stores', () => {
     const before = rawSize();
     const r = cli(['backup', vol, '--store', 'offsite', '--no-prune', '--json'], env);
     expect(r.code).toBe(0);
-    const second = (JSON.parse(r.stdout) as { backups: BackupJson[] }).backups[0]!;
+    second = (JSON.parse(r.stdout) as { backups: BackupJson[] }).backups[0]!;
     expect(second.id).not.toBe(first.id);
     expect(second.sha256).toBe(first.sha256);
     const grown = rawSize() - before;
@@ -153,6 +155,12 @@ describeDocker('restic backup stores', () => {
     expect(v.code).toBe(0);
   });
 
+  it('a restore drill restores the newest backup from the restic store and finds it equal', () => {
+    const r = cli(['schedule', 'run', 'rs-drill'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/1 volume\(s\) restorable: newest backup restored into a scratch volume, file count and tree checksum match the backup/);
+  });
+
   it('says what is wrong, clearly, and changes nothing: wrong password, no repository, no restic', () => {
     const snapsBefore = restic(['snapshots', '--json']).toString();
     const wrong = cli(['backup', vol, '--store', 'wrongpw'], env);
@@ -171,8 +179,15 @@ describeDocker('restic backup stores', () => {
   });
 
   it('applies retention to the store by the same rules and guard: preview first, then forget and prune', () => {
+    // The guard: the older backup is the only verified one, so it stays.
+    const guarded = cli(['prune-backups', vol, '--keep-last', '1'], env);
+    expect(guarded.code).toBe(3);
+    expect(guarded.stdout).toMatch(/^remove 0 of 2 backup\(s\)/);
+    expect(guarded.stdout).toMatch(/keep .* newest verified backup \(never pruned\)/);
+    expect(cli(['verify', second.id, '--subset', 'none'], env).code).toBe(0);
     const preview = cli(['prune-backups', vol, '--keep-last', '1'], env);
     expect(preview.code).toBe(3);
+    expect(preview.stdout).toMatch(/^remove 1 of 2 backup\(s\)/);
     expect(preview.stdout).toMatch(/restic store offsite: the snapshots are forgotten/);
     expect(JSON.parse(restic(['snapshots', '--json']).toString())).toHaveLength(2);
     const r = cli(['prune-backups', vol, '--keep-last', '1', '--yes', '--json'], env);
@@ -182,7 +197,7 @@ describeDocker('restic backup stores', () => {
     const left = JSON.parse(restic(['snapshots', '--json']).toString()) as Array<{ tags: string[] }>;
     expect(left).toHaveLength(1);
     expect(left[0]!.tags).not.toContain(`id=${first.id}`);
-    // The guard: never the last one.
+    // Never the last one.
     const none = cli(['prune-backups', vol, '--keep-last', '1', '--days', '1', '--yes', '--json'], env);
     expect(none.code).toBe(0);
     expect(JSON.parse(restic(['snapshots', '--json']).toString())).toHaveLength(1);
