@@ -9,6 +9,7 @@ import { DockerEngineDirectory } from './engine/engine-directory.js';
 import { createLogger, type Logger } from './core/logger.js';
 import type { Deps } from './core/ports.js';
 import { opRegistry } from './ops/catalog.js';
+import { prepareDataDir } from './state/data-dir.js';
 import { StateStore } from './state/state-store.js';
 
 export interface Bootstrapped {
@@ -18,6 +19,9 @@ export interface Bootstrapped {
 
 export async function bootstrap(opts: { env?: NodeJS.ProcessEnv; log?: Logger } = {}): Promise<Bootstrapped> {
   const { config, source, dataDir } = loadConfig(opts.env ?? process.env);
+  // A missing, non-directory or uncreatable data dir fails here, saying so; an unwritable one
+  // still serves read-only commands (their audit entry is skipped; writes say why they cannot).
+  const dir = await prepareDataDir(dataDir);
   const state = new StateStore(dataDir);
   await state.open();
   const log = opts.log ?? createLogger();
@@ -30,6 +34,7 @@ export async function bootstrap(opts: { env?: NodeJS.ProcessEnv; log?: Logger } 
     events: createEventBus(),
     log,
     now: () => new Date(),
+    ...(dir.writable ? {} : { dataDirReadOnly: dir.reason ?? 'EACCES' }),
   };
   // Work left "running" by a process that died is marked interrupted before anything else runs.
   await recoverInterrupted(deps).catch((err: unknown) => deps.log.warn('could not check for interrupted jobs', { error: String(err) }));

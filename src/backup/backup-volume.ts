@@ -19,6 +19,7 @@ import { addBackup, listBackups } from './catalog.js';
 import { compressStream, archiveExtension, requireCompressor, type Compression } from './compression.js';
 import { isRunning, runHooks, stopReason, usersOf, withStopped, type HookRun } from './consistency.js';
 import { acquireLock } from './locks.js';
+import { withEngineLock } from './engine-lock.js';
 import { ProgressMeter } from './progress.js';
 import { errnoText, isAbort, runStages, StageError, type Stage } from './stages.js';
 import { candidateIds, ensureStore, exists, manifestName, storeDir, tmpName, writeManifest } from './store.js';
@@ -262,7 +263,7 @@ export async function backupVolume(deps: Deps, engine: EnginePort, opts: BackupO
     return { record, path, stoppedContainers: [], stopReason: null, hooks: [], warnings: [] };
   }
 
-  const release = await acquireLock(deps, { kind: 'volume', host: engine.host.name, volume: volume.name }, { op: 'backup', actor: opts.actor });
+  const release = await withEngineLock(engine, volume.name, { op: 'backup', actor: opts.actor }, await acquireLock(deps, { kind: 'volume', host: engine.host.name, volume: volume.name }, { op: 'backup', actor: opts.actor }));
   try {
     // Helpers a killed run left on this volume go now: with its lock held, none is in use.
     for (const gone of await engine.removeLeftoverHelpers(volume.name)) deps.log.info(`backup of ${volume.name}: removed leftover helper container ${gone}`, { host: engine.host.name });
@@ -271,11 +272,13 @@ export async function backupVolume(deps: Deps, engine: EnginePort, opts: BackupO
     const reason = stopReason(opts.stop, volume, users);
     const pre = await runHooks(engine, running, 'pre', volume.name, opts.signal);
     const toStop: ContainerSummary[] = reason ? running : [];
+    if (toStop.length) opts.onProgress({ phase: stoppingPhase(toStop, deps.config.backup.stopTimeoutSeconds) });
     // writeArchive only runs once every container in toStop has stopped.
     const consistency = { stopped: () => toStop.map((c) => c.name), hooks: pre.runs };
-    const { value, stopped, restartErrors } = await withStopped(engine, toStop, deps.config.backup.stopTimeoutSeconds, () =>
-      restic ? writeResticArchive(deps, engine, volume, restic, { ...opts, toolVersion: toolVersion() }, consistency) : writeArchive(deps, engine, volume, opts, consistency),
-    );
+    const { value, stopped, restartErrors } = await withStopped(engine, toStop, deps.config.backup.stopTimeoutSeconds, async () => {
+      if (toStop.length) opts.onProgress({ phase: await stoppedPhase(engine, toStop, deps.config.backup.stopTimeoutSeconds) });
+      return restic ? writeResticArchive(deps, engine, volume, restic, { ...opts, toolVersion: toolVersion() }, consistency) : writeArchive(deps, engine, volume, opts, consistency);
+    });
     // Post commands run once the containers are back.
     const fresh = reason ? (await usersOf(engine, volume.name)).filter(isRunning) : running;
     const post = await runHooks(engine, fresh, 'post', volume.name, opts.signal).catch((err: unknown) => ({ runs: [], warnings: [toOpsError(err).message] }));
@@ -289,4 +292,19 @@ export async function backupVolume(deps: Deps, engine: EnginePort, opts: BackupO
   } finally {
     await release();
   }
+}
+
+/** What `--stop` is doing while it waits, so the wait is not silent. */
+function stoppingPhase(containers: ContainerSummary[], timeoutSeconds: number | undefined): string {
+  const wait = timeoutSeconds === undefined ? "each gets its own stop timeout (Docker's default: 10 s)" : `each gets up to ${timeoutSeconds} s`;
+  return `stopping ${containers.map((c) => c.name).join(', ')} (${wait}, then is killed); they start again after the backup`;
+}
+
+/** Which containers had to be killed: a SIGKILL exit (137) means the stop timeout ran out. */
+async function stoppedPhase(engine: EnginePort, containers: ContainerSummary[], timeoutSeconds: number | undefined): Promise<string> {
+  const ids = new Set(containers.map((c) => c.id));
+  const now = await engine.listContainers({ all: true }).catch(() => [] as ContainerSummary[]);
+  const killed = now.filter((c) => ids.has(c.id) && /\(137\)/.test(c.status)).map((c) => c.name);
+  const after = timeoutSeconds === undefined ? 'its stop timeout' : `${timeoutSeconds} s`;
+  return killed.length ? `stopped ${containers.length}; killed ${killed.join(', ')} after ${after} (it did not stop in time)` : `stopped ${containers.map((c) => c.name).join(', ')}`;
 }

@@ -9,7 +9,7 @@ import { userInfo } from 'node:os';
 import { bootstrap } from '../bootstrap.js';
 import { exitCodeFor, OpsError, toOpsError } from '../core/errors.js';
 import { createLogger, silentLogger, type LogLevel } from '../core/logger.js';
-import { catalog, requireOp } from '../ops/catalog.js';
+import { catalog, requireOp, requireOpWords } from '../ops/catalog.js';
 import type { Actor } from '../core/op.js';
 import { previewOp, submitOp } from '../core/approvals.js';
 import type { JobRecord } from '../core/job-record.js';
@@ -21,15 +21,22 @@ import { redactText, redactValue } from '../core/redact.js';
 import { createProgressDisplay, silentDisplay } from './progress-display.js';
 import { commandHelp, extractReference, generalHelp, markdownReference } from '../core/words/help-text.js';
 import { matchVerb, parseOpArgs } from '../core/words/parse-words.js';
+import { dataDirWriteError } from '../state/data-dir.js';
 
 interface GlobalFlags {
   json: boolean;
   yes: boolean;
   help: boolean;
+  version: boolean;
 }
 
+/** Read once, before anything can fail, so errors know whether to answer in JSON. */
+const jsonErrors = process.argv.slice(2).includes('--json');
+/** The data dir this run uses, once known: raw file-system errors under it are explained. */
+let dataDirInUse: string | null = null;
+
 function takeGlobalFlags(words: string[]): { flags: GlobalFlags; rest: string[] } {
-  const flags: GlobalFlags = { json: false, yes: false, help: false };
+  const flags: GlobalFlags = { json: false, yes: false, help: false, version: false };
   const rest: string[] = [];
   let passthrough = false;
   for (const w of words) {
@@ -40,6 +47,7 @@ function takeGlobalFlags(words: string[]): { flags: GlobalFlags; rest: string[] 
     } else if (w === '--json') flags.json = true;
     else if (w === '--yes' || w === '-y') flags.yes = true;
     else if (w === '--help' || w === '-h') flags.help = true;
+    else if (w === '--version' || w === '-V') flags.version = true;
     else rest.push(w);
   }
   return { flags, rest };
@@ -58,6 +66,10 @@ function localActor(): Actor {
 async function main(argv: string[]): Promise<number> {
   const { flags, rest } = takeGlobalFlags(argv);
   const [command, ...processArgs] = rest;
+  if (flags.version || command === 'version') {
+    process.stdout.write(`storage-ops ${packageVersion()}\n`);
+    return 0;
+  }
   if (!command || command === 'help') {
     process.stdout.write((processArgs.length ? commandHelp(matchVerb(catalog, processArgs)?.op ?? requireOp(processArgs.join(' '))) : generalHelp(catalog)) + '\n');
     return 0;
@@ -114,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
 
   // Verbs may be two words (schedule add): the longest verb the words start with.
   const matched = matchVerb(catalog, rest);
-  const op = matched?.op ?? requireOp(command);
+  const op = matched?.op ?? requireOpWords(rest);
   const args = matched?.rest ?? [];
   if (flags.help) {
     process.stdout.write(commandHelp(op) + '\n');
@@ -122,6 +134,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const input = parseOpArgs(op, args);
   const { deps } = await bootstrap({ log: silentLogger });
+  dataDirInUse = deps.dataDir;
   const actor = localActor();
   // --json is for scripts: they get the result on stdout and no progress chatter on stderr.
   const display = flags.json ? silentDisplay : createProgressDisplay(op.verb);
@@ -133,6 +146,11 @@ async function main(argv: string[]): Promise<number> {
 
   if (op.effect === 'destructive' && !flags.yes) {
     const { preview } = await previewOp(deps, op, input, { actor });
+    if (input.dryRun === true) {
+      // Asked for a dry run: this preview is the answer, not a step on the way.
+      print(`${renderViewText(previewView(preview))}\n\nDry run: nothing was changed. To do this, run it again without --dry-run and with --yes.`, { preview, changed: false });
+      return 0;
+    }
     print(`${renderViewText(previewView(preview))}\n\nNothing was changed. Run it again with --yes to do this.`, { preview, changed: false });
     return exitCodeFor(new OpsError('approval_required', 'preview only'));
   }
@@ -146,7 +164,11 @@ async function main(argv: string[]): Promise<number> {
     interrupts++;
     controller.abort();
     if (job) {
-      display.say(interrupts === 1 ? `cancelling job ${job.id}; waiting for it to clean up (containers it stopped are started again)` : `still cleaning up job ${job.id}; it exits when done`);
+      display.say(
+        interrupts === 1
+          ? `cancelling job ${job.id}: cleaning up first (containers it stopped are started again); exits once they run again`
+          : `still cleaning up job ${job.id} (starting stopped containers again); it exits when done`,
+      );
       cancelJob(deps, job.id, actor).catch(() => undefined);
     }
   });
@@ -164,8 +186,7 @@ async function main(argv: string[]): Promise<number> {
     const ended = await waitForJob(deps, job.id);
     display.stop();
     if (ended.status === 'cancelled') {
-      process.stderr.write(`job ${ended.id} cancelled: ${ended.error?.message ?? 'cancelled'}\n`);
-      return 130;
+      return reportError(new OpsError('cancelled', `job ${ended.id} cancelled: ${ended.error?.message ?? 'cancelled'}`));
     }
     output = jobOutcome(ended);
   } else {
@@ -174,10 +195,34 @@ async function main(argv: string[]): Promise<number> {
   print(renderViewText(op.view(output)), output);
   const shortfall = op.shortfall?.(output);
   if (shortfall) {
-    process.stderr.write(`error: ${shortfall}\n`);
+    // The result is on stdout; this says why the exit status is still 1.
+    process.stderr.write(flags.json ? JSON.stringify({ error: { code: 'incomplete', message: shortfall, hint: null, exitCode: 1 } }) + '\n' : `error: ${shortfall}\n`);
     return 1;
   }
   return controller.signal.aborted ? 130 : 0;
+}
+
+/** The version in package.json (dist/cli/main.js → ../../package.json). */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** One line for people, or with --json one JSON object (code, message, hint, exitCode) for scripts; both on stderr. */
+function reportError(err: unknown): number {
+  const e = toOpsError(dataDirInUse ? dataDirWriteError(err, dataDirInUse) : err);
+  const exitCode = exitCodeFor(e);
+  if (jsonErrors) {
+    const body = redactValue({ error: { code: e.code, message: e.message, hint: e.hint ?? null, exitCode } });
+    process.stderr.write(JSON.stringify(body) + '\n');
+  } else {
+    process.stderr.write(redactText(`error: ${e.toLine()}`) + '\n');
+  }
+  return exitCode;
 }
 
 main(process.argv.slice(2)).then(
@@ -185,8 +230,6 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const e = toOpsError(err);
-    process.stderr.write(redactText(`error: ${e.toLine()}`) + '\n');
-    process.exitCode = exitCodeFor(e);
+    process.exitCode = reportError(err);
   },
 );

@@ -21,7 +21,7 @@ export const HostSchema = z.strictObject({
   name: z.string().regex(HOST_NAME_PATTERN, 'host names use letters, digits, "_", "." and "-"'),
   url: z
     .string()
-    .regex(/^(unix|tcp|ssh|http|https):\/\/.+/, 'use unix:///path/docker.sock, tcp://host:2376 or ssh://user@host'),
+    .regex(/^(unix|tcp|ssh):\/\/.+/, 'use unix:///path/docker.sock, tcp://host:2376 (with tls) or ssh://user@host; http:// and https:// are not engine URLs, write tcp:// instead'),
   tls: TlsSchema.optional(),
   sshKey: z.string().optional().describe('path to the ssh private key for ssh:// hosts'),
   knownHosts: z.string().min(1).optional().describe('ssh:// hosts: known_hosts file holding the host key (default: the top-level knownHosts, else ~/.ssh/known_hosts)'),

@@ -4,7 +4,8 @@
  * derived from DOCKER_HOST or the default socket.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { OpsError } from '../core/errors.js';
 import { ConfigSchema, hostUrlIssues, type Config, type HostConfig } from './config-schema.js';
@@ -53,8 +54,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   }
   if (env.STORAGE_OPS_HELPER_IMAGE) config.helperImage = env.STORAGE_OPS_HELPER_IMAGE;
   if (env.STORAGE_OPS_AGE_IDENTITY_FILE) config.backup.identityFile = env.STORAGE_OPS_AGE_IDENTITY_FILE;
-  const dataDir = resolve(env.STORAGE_OPS_DATA_DIR ?? config.dataDir ?? './data');
+  // A relative dataDir in the file is relative to the file, never to where the command runs.
+  const fromFile = config.dataDir !== undefined && path ? resolve(dirname(path), config.dataDir) : config.dataDir;
+  const dataDir = resolve(env.STORAGE_OPS_DATA_DIR || fromFile || defaultDataDir(env));
   return { config, source, dataDir };
+}
+
+/**
+ * Where state lives when nothing says otherwise: one place per user, whatever the current
+ * directory ($XDG_STATE_HOME/storage-ops, else ~/.local/state/storage-ops), so two commands run
+ * from different directories share one catalog, audit log and set of locks. The image sets
+ * STORAGE_OPS_DATA_DIR=/data.
+ */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_STATE_HOME;
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'storage-ops');
+  let home = env.HOME;
+  if (!home || !isAbsolute(home)) {
+    try {
+      home = homedir();
+    } catch {
+      home = undefined;
+    }
+  }
+  if (!home) {
+    throw new OpsError('config', 'no data directory: STORAGE_OPS_DATA_DIR is not set and there is no home directory for the default (~/.local/state/storage-ops)', {
+      hint: 'Set STORAGE_OPS_DATA_DIR to a writable directory',
+    });
+  }
+  return join(home, '.local', 'state', 'storage-ops');
 }
 
 export function parseConfig(raw: unknown, origin: string): Config {
@@ -83,6 +111,11 @@ function formatPath(path: readonly PropertyKey[]): string {
 /** DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, read the way the docker CLI reads them. */
 function hostFromEnv(env: NodeJS.ProcessEnv): HostConfig {
   const url = env.DOCKER_HOST || DEFAULT_SOCKET;
+  if (!/^(unix|tcp|ssh):\/\/.+/.test(url)) {
+    throw new OpsError('config', `DOCKER_HOST=${url} is not an engine URL storage-ops accepts`, {
+      hint: 'Use unix:///var/run/docker.sock, tcp://host:2376 (with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH) or ssh://user@host',
+    });
+  }
   const certPath = env.DOCKER_CERT_PATH;
   if (url.startsWith('tcp://') && (certPath || env.DOCKER_TLS_VERIFY)) {
     const dir = certPath ?? resolve(env.HOME ?? '.', '.docker');

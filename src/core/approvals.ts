@@ -80,7 +80,7 @@ export async function previewOp<I extends z.ZodObject>(
   opts: SubmitOptions,
 ): Promise<{ input: Record<string, unknown>; host: string | null; preview: Preview }> {
   if (op.effect !== 'destructive') throw new OpsError('invalid_input', `${op.verb} is not destructive; it has no preview`);
-  const parsed = parseInput(op, rawInput);
+  const parsed = parseInput(op, rawInput, opts.actor.source);
   requireRole(deps.config, opts.actor, requiredRoleFor(op), `request ${op.verb}`);
   const host = hostOf(deps, op, parsed as Record<string, unknown>);
   // The request pins the host, so changing the default host later cannot retarget it; ops whose

@@ -47,9 +47,12 @@ export function toOpsError(err: unknown, context?: string): OpsError {
   return new OpsError('internal', context ? `${context}: ${detail}` : detail, { cause: err });
 }
 
-/** Process exit status per error code: 2 for usage problems, 3 for "needs approval", 130 when cancelled (Ctrl-C), 1 otherwise. */
+/**
+ * Process exit status per error code: 2 for usage problems (bad input, an unknown host, a bad
+ * configuration), 3 for "needs approval", 130 when cancelled (Ctrl-C), 1 otherwise.
+ */
 export function exitCodeFor(err: OpsError): number {
-  if (err.code === 'invalid_input') return 2;
+  if (err.code === 'invalid_input' || err.code === 'config') return 2;
   if (err.code === 'cancelled') return 130;
   if (err.code === 'approval_required') return 3;
   return 1;

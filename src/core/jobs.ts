@@ -96,7 +96,7 @@ export async function startJob(deps: Deps, op: Op, rawInput: unknown, opts: Star
     if (!approval) throw new OpsError('not_found', `no approval request "${opts.approvalId}"`, { hint: '`storage-ops approvals --all` lists them' });
     input = approval.input;
   } else {
-    input = parseInput(op, rawInput) as Record<string, unknown>;
+    input = parseInput(op, rawInput, opts.actor.source) as Record<string, unknown>;
   }
   const now = deps.now().toISOString();
   const record: JobRecord = {

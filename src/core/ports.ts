@@ -222,12 +222,23 @@ export interface EnginePort {
   clearVolume(name: string, signal?: AbortSignal): Promise<void>;
   /** Sets owner, mode and mtime of a volume's root directory (the archive API leaves the root as it is). */
   setVolumeRoot(name: string, attrs: VolumeRootAttributes, signal?: AbortSignal): Promise<void>;
+  /**
+   * Takes the engine-side lock on a volume (one backup or restore at a time, across data dirs and
+   * machines) or fails with `busy` naming the holder; returns the function that releases it.
+   */
+  lockVolume(name: string, holder: VolumeLockHolder): Promise<() => Promise<void>>;
   /** Stops a container (already stopped is fine); `timeoutSeconds` before it is killed. */
   stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
   /** Starts a container (already running is fine). */
   startContainer(id: string): Promise<void>;
   /** Runs a command in a running container (docker exec) and waits for it. */
   execInContainer(id: string, cmd: string[], signal?: AbortSignal): Promise<ExecResult>;
+}
+
+/** Who holds a volume lock, written on the lock so a second caller can say who is in the way. */
+export interface VolumeLockHolder {
+  op: string;
+  actor: string;
 }
 
 export interface EngineDirectory {
@@ -282,6 +293,11 @@ export interface Deps {
   state: StatePort;
   config: Config;
   dataDir: string;
+  /**
+   * Set (to the errno code, e.g. EROFS) when the data dir exists but cannot be written: read-only
+   * ops still run, without their audit entry; anything that writes fails saying why.
+   */
+  dataDirReadOnly?: string;
   log: Logger;
   now(): Date;
 }

@@ -17,6 +17,7 @@ import type { Deps } from './ports.js';
 import { holdLease, ownerStamp } from './process-owner.js';
 import { requiredRoleFor, requireRole } from './roles.js';
 import { summaryOf } from './summary.js';
+import { fieldsOf } from './words/op-fields.js';
 
 export interface RunOptions {
   actor: Actor;
@@ -58,14 +59,14 @@ export async function runOp<I extends z.ZodObject, O extends z.ZodType>(
       approval = await claimApproval(deps, op, opts, rawInput);
       base.input = approval.input;
       base.host = approval.host;
-      input = parseInput(op, approval.input);
+      input = parseInput(op, approval.input, opts.actor.source);
     } else {
-      input = parseInput(op, rawInput);
+      input = parseInput(op, rawInput, opts.actor.source);
     }
   } catch (err) {
     release?.();
     const e = toOpsError(err);
-    await appendAudit(deps, { ...base, phase: 'finished', outcome: 'error', error: { code: e.code, message: e.message }, durationMs: 0 });
+    await auditOf(deps, op, { ...base, phase: 'finished', outcome: 'error', error: { code: e.code, message: e.message }, durationMs: 0 });
     throw e;
   }
 
@@ -90,12 +91,12 @@ export async function runOp<I extends z.ZodObject, O extends z.ZodType>(
         });
       }
       const detail = op.auditDetail?.(checked.data);
-      await appendAudit(deps, { ...base, phase: 'finished', outcome: 'ok', error: null, durationMs: Date.now() - started, ...(detail ? { detail } : {}) });
+      await auditOf(deps, op, { ...base, phase: 'finished', outcome: 'ok', error: null, durationMs: Date.now() - started, ...(detail ? { detail } : {}) });
       if (approval) await endApproval(deps, approval.id, { summary: summaryOf(op, checked.data) });
       return checked.data;
     } catch (err) {
       const e = toOpsError(err, op.verb);
-      await appendAudit(deps, {
+      await auditOf(deps, op, {
         ...base,
         phase: 'finished',
         outcome: 'error',
@@ -108,6 +109,20 @@ export async function runOp<I extends z.ZodObject, O extends z.ZodType>(
   } finally {
     release?.();
   }
+}
+
+/**
+ * A read op's audit entry is a record, not a guard: when the data dir cannot be written (a
+ * read-only mount, say), the read still answers and the entry is skipped with a warning. Any
+ * other op's entry must be written, or the op does not run.
+ */
+async function auditOf(deps: Deps, op: Op, entry: Parameters<typeof appendAudit>[1]): Promise<void> {
+  if (op.effect !== 'read') {
+    await appendAudit(deps, entry);
+    return;
+  }
+  if (deps.dataDirReadOnly) return;
+  await appendAudit(deps, entry).catch((err: unknown) => deps.log.warn('audit entry of a read not written', { op: op.name, error: String(err) }));
 }
 
 /**
@@ -176,15 +191,27 @@ export async function previewOf<I extends z.ZodObject>(deps: Deps, op: Op<I, z.Z
 }
 
 /** Validates raw input; the error names the field, says why, and points at the op's help. */
-export function parseInput<I extends z.ZodObject>(op: Op<I, z.ZodType>, rawInput: unknown): z.output<I> {
+export function parseInput<I extends z.ZodObject>(op: Op<I, z.ZodType>, rawInput: unknown, source?: Actor['source']): z.output<I> {
   const parsed = op.input.safeParse(rawInput ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const field = issue && issue.path.length ? issue.path.join('.') : null;
+  const field = issue && issue.path.length ? fieldWord(op, issue.path, source) : null;
   const why = issue ? describeIssue(issue) : 'invalid input';
   throw new OpsError('invalid_input', field ? `${op.verb}: ${field} ${why}` : `${op.verb}: ${why}`, {
     hint: `See \`storage-ops help ${op.verb}\``,
   });
+}
+
+/**
+ * The field as the person typed it: `--images-older-than` (or `<name>` for a positional word) on
+ * the CLI and in Slack, the field name (`imagesOlderThan`) for MCP clients, which send JSON.
+ */
+function fieldWord(op: Op, path: readonly PropertyKey[], source?: Actor['source']): string {
+  const [first, ...rest] = path;
+  const info = fieldsOf(op).find((f) => f.name === String(first));
+  const suffix = rest.length ? ` (item ${rest.map((p) => (typeof p === 'number' ? p + 1 : String(p))).join('.')})` : '';
+  if (source === 'mcp' || !info) return path.map(String).join('.');
+  return (info.positional !== null ? `<${info.name}>` : `--${info.flag}`) + suffix;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -21,6 +21,7 @@ import type {
   VolumeDetail,
   VolumeFilters,
   VolumeRootAttributes,
+  VolumeLockHolder,
   VolumeSpec,
 } from '../core/ports.js';
 import type { Logger } from '../core/logger.js';
@@ -29,6 +30,8 @@ import { engineError } from './engine-errors.js';
 import { HELPER_LABEL, runHelper } from './helper-container.js';
 import { describeOwner } from './helper-owner.js';
 import { listHelperContainers, sweepHelpers, type SweepScope, type SweptHelper } from './helper-sweep.js';
+import { ensureArchiveImage } from './archive-image.js';
+import { lockVolumeOnEngine } from './volume-lock.js';
 import { clearVolume, exportVolume, importVolume, setVolumeRoot } from './volume-archive.js';
 
 type Json = Record<string, unknown>;
@@ -330,20 +333,44 @@ export class DockerEngine implements EnginePort {
     return parseDfOutput(res.stdout, path);
   }
 
-  exportVolume(name: string, signal?: AbortSignal): Promise<VolumeArchive> {
-    return exportVolume(this.docker, this.host, this.helperImage(), name, signal);
+  // Archive helpers are never started: the empty image storage-ops imports itself is enough, so
+  // backup, restore and verify work on an engine without the helper image.
+  async exportVolume(name: string, signal?: AbortSignal): Promise<VolumeArchive> {
+    return exportVolume(this.docker, this.host, await ensureArchiveImage(this.docker, this.host), name, signal);
   }
 
-  importVolume(name: string, tar: Readable, signal?: AbortSignal): Promise<void> {
-    return importVolume(this.docker, this.host, this.helperImage(), name, tar, signal);
+  async importVolume(name: string, tar: Readable, signal?: AbortSignal): Promise<void> {
+    return importVolume(this.docker, this.host, await ensureArchiveImage(this.docker, this.host), name, tar, signal);
   }
 
-  clearVolume(name: string, signal?: AbortSignal): Promise<void> {
+  lockVolume(name: string, holder: VolumeLockHolder): Promise<() => Promise<void>> {
+    return lockVolumeOnEngine(this.docker, this.host, name, holder);
+  }
+
+  /**
+   * Empties a volume. A plain local volume (no driver options: its data lives only in the engine's
+   * own directory) that no container references is removed and created again with its labels:
+   * nothing is started, so no helper image is needed. Anything else (a bind or NFS volume, one a
+   * stopped container still references) is emptied by a started helper with a shell.
+   */
+  async clearVolume(name: string, signal?: AbortSignal): Promise<void> {
+    const v = await this.inspectVolume(name);
+    if (v.driver === 'local' && Object.keys(v.options).length === 0) {
+      signal?.throwIfAborted();
+      try {
+        await this.docker.getVolume(name).remove();
+        await this.call(`creating volume ${name} again`, () => this.docker.createVolume({ Name: name, Driver: 'local', Labels: v.labels }));
+        return;
+      } catch (err) {
+        // 409: a container references it; the engine removed nothing.
+        if ((err as { statusCode?: number }).statusCode !== 409) throw engineError(err, this.host, `emptying volume ${name}`);
+      }
+    }
     return clearVolume(this.docker, this.host, this.helperImage(), name, signal);
   }
 
-  setVolumeRoot(name: string, attrs: VolumeRootAttributes, signal?: AbortSignal): Promise<void> {
-    return setVolumeRoot(this.docker, this.host, this.helperImage(), name, attrs, signal);
+  async setVolumeRoot(name: string, attrs: VolumeRootAttributes, signal?: AbortSignal): Promise<void> {
+    return setVolumeRoot(this.docker, this.host, await ensureArchiveImage(this.docker, this.host), name, attrs, signal);
   }
 
   stopContainer(id: string, timeoutSeconds?: number): Promise<void> {

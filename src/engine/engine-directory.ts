@@ -39,7 +39,8 @@ export class DockerEngineDirectory implements EngineDirectory {
     if (cached) return cached;
     const cfg = this.byName.get(name);
     if (!cfg) {
-      throw new OpsError('not_found', `unknown host "${name}"`, {
+      // A name the user typed that the config does not know: bad input (exit 2), like a bad flag.
+      throw new OpsError('invalid_input', `unknown host "${name}"`, {
         hint: `Known hosts: ${[...this.byName.keys()].join(', ')}; \`storage-ops hosts\` shows them`,
       });
     }

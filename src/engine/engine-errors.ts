@@ -23,6 +23,21 @@ export function engineMessage(err: unknown): string {
 }
 
 /**
+ * The socket-level code behind an error, looking through wrappers: `cause` chains and the
+ * AggregateError Node raises when every address of a name failed (its own message is empty).
+ */
+export function underlyingCode(err: unknown, depth = 0): string | undefined {
+  if (!err || typeof err !== 'object' || depth > 5) return undefined;
+  const e = err as DockerodeError & { cause?: unknown; errors?: unknown[] };
+  if (typeof e.code === 'string' && e.code) return e.code;
+  for (const inner of Array.isArray(e.errors) ? e.errors : []) {
+    const code = underlyingCode(inner, depth + 1);
+    if (code) return code;
+  }
+  return underlyingCode(e.cause, depth + 1);
+}
+
+/**
  * ssh2 reports a refused host key only as "Host denied (verification failed)"; the engine's
  * host-key check keeps what it refused and explains it here (keyed by the engine's HostRef).
  */
@@ -34,7 +49,8 @@ export function explainHostKeyRefusals(host: HostRef, explain: () => OpsError | 
 
 export function engineError(err: unknown, host: HostRef, action: string): OpsError {
   if (err instanceof OpsError) return err;
-  const e = err as DockerodeError;
+  const found = underlyingCode(err);
+  const e = { ...(err as DockerodeError), message: (err as DockerodeError)?.message, name: (err as DockerodeError)?.name, code: found } as DockerodeError;
   if (/Host denied \(verification failed\)/.test(String(e?.message ?? ''))) {
     const explained = hostKeyRefusals.get(host)?.();
     if (explained) return explained;
@@ -66,7 +82,8 @@ export function engineError(err: unknown, host: HostRef, action: string): OpsErr
       hint: "Run as a member of the socket's group (usually docker) or as root",
     });
   }
-  const msg = engineMessage(err);
+  // Never an empty reason: an engine or proxy that answered with no message still has a status.
+  const msg = engineMessage(err) || (e?.statusCode ? `HTTP ${e.statusCode}${e.reason ? ` ${e.reason}` : ''} with no message` : e?.code ? e.code : 'no reason given');
   switch (e?.statusCode) {
     case 400:
       return new OpsError('invalid_input', `${action} on ${host.name}: the engine rejected the request: ${msg}`);

@@ -122,7 +122,7 @@ export async function createHelper(
     const e = err as { statusCode?: number };
     if (e.statusCode === 404 && /image/i.test(engineMessage(err))) {
       throw new OpsError('unavailable', `helper image "${image}" is not on engine "${host.name}"`, {
-        hint: 'Build or load it there (`docker build -t storage-ops .` makes the default one), or set helperImage / STORAGE_OPS_HELPER_IMAGE to an image with tar, df and fio',
+        hint: `Only ${spec.purpose === 'bench' ? 'bench' : spec.purpose === 'df' ? "report's filesystem figures" : 'this step'} needs it (backup, restore and verify do not). Without a registry, build a small one from this machine's busybox and fio: \`scripts/import-helper-image.sh storage-ops-helper:latest ${host.url}\`, then set STORAGE_OPS_HELPER_IMAGE=storage-ops-helper:latest; or \`docker build -t storage-ops .\` for the default one`,
       });
     }
     throw engineError(err, host, `creating a ${spec.purpose} helper container`);

@@ -94,8 +94,13 @@ function numField(h: Buffer, value: number, offset: number, width: number): void
 
 /** The tar holding just the directory entry "volume/" with the root's attributes. */
 export function rootEntryTar(a: VolumeRootAttributes): Buffer {
+  return dirEntryTar('volume/', a);
+}
+
+/** A tar holding one directory entry (`name` ends with "/") with these attributes. */
+export function dirEntryTar(name: string, a: VolumeRootAttributes): Buffer {
   const h = Buffer.alloc(512);
-  h.write('volume/', 0, 'latin1');
+  h.write(name, 0, 'latin1');
   numField(h, a.mode & 0o7777, 100, 8);
   numField(h, a.uid, 108, 8);
   numField(h, a.gid, 116, 8);

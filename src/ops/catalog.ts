@@ -30,6 +30,7 @@ import { volumeList } from './volumes/volume-list.js';
 import { volumePrune } from './volumes/volume-prune.js';
 import { volumeRemove } from './volumes/volume-remove.js';
 import { volumeRestore } from './backups/volume-restore.js';
+import { closest } from '../core/words/suggest.js';
 import { scheduleAdd } from './schedules/schedule-add.js';
 import { scheduleList } from './schedules/schedule-list.js';
 import { scheduleRemove } from './schedules/schedule-remove.js';
@@ -72,14 +73,29 @@ export function findOp(word: string): Op | undefined {
   return catalog.find((op) => op.verb === word || op.name === word);
 }
 
+/** Commands the CLI itself handles, beside the catalog's verbs. */
+export const PROCESS_COMMANDS = ['serve', 'mcp', 'help', 'docs', 'version'] as const;
+
 export function requireOp(word: string): Op {
   const op = findOp(word);
   if (!op) {
-    throw new OpsError('invalid_input', `unknown command "${word}"`, {
+    const guess = closest(word, [...catalog.map((o) => o.verb), ...PROCESS_COMMANDS]);
+    throw new OpsError('invalid_input', `unknown command "${word}"${guess ? ` (did you mean "${guess}"?)` : ''}`, {
       hint: `Commands: ${catalog.map((o) => o.verb).join(', ')}; \`storage-ops help\` explains each`,
     });
   }
   return op;
+}
+
+/**
+ * The op named by the first words of a command line, or an "unknown command" error with a
+ * "did you mean". A first word that starts two-word verbs (`schedule ad`) is judged with the
+ * word after it, so the guess is `schedule add`, not `schedules`.
+ */
+export function requireOpWords(words: readonly string[]): Op {
+  const [first = '', second] = words;
+  const twoWords = second !== undefined && !second.startsWith('-') && catalog.some((o) => o.verb.startsWith(`${first} `));
+  return requireOp(twoWords ? `${first} ${second}` : first);
 }
 
 /** The catalog as the kernel's registry port. */

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { toOpsError } from '../core/errors.js';
+import { OpsError, toOpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -43,7 +43,7 @@ export async function startHttpServer(opts: { host: string; port: number; routes
     }
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, opts.host, opts.port)));
     server.listen(opts.port, opts.host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
@@ -56,6 +56,23 @@ export async function startHttpServer(opts: { host: string; port: number; routes
         server.closeAllConnections();
       }),
   };
+}
+
+/** Why the listener could not start, and what to try, instead of a bare `listen EADDRINUSE`. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): OpsError {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (err.code === 'EADDRINUSE') {
+    return new OpsError('unavailable', `cannot listen on ${where}: the port is already in use (another storage-ops serve, or another program)`, {
+      hint: `Stop what holds it (\`ss -ltnp 'sport = :${port}'\` shows it) or pick another port with STORAGE_OPS_HTTP_PORT`,
+    });
+  }
+  if (err.code === 'EACCES') {
+    return new OpsError('forbidden', `cannot listen on ${where}: permission denied (ports below 1024 need privileges)`, { hint: 'Pick a port of 1024 or more with STORAGE_OPS_HTTP_PORT' });
+  }
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
+    return new OpsError('config', `cannot listen on ${where}: no such address on this machine (${err.code})`, { hint: 'Set STORAGE_OPS_HTTP_HOST to an address of this machine (127.0.0.1, 0.0.0.0)' });
+  }
+  return new OpsError('unavailable', `cannot listen on ${where}: ${err.message}`, { hint: 'Check STORAGE_OPS_HTTP_HOST and STORAGE_OPS_HTTP_PORT' });
 }
 
 /** Answers 401 with the Bearer challenge. */

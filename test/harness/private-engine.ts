@@ -4,6 +4,7 @@
  * so tests never touch the machine's default engine. btrfs engines live on a loop-mounted image.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, mkdirSync, closeSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -73,7 +74,7 @@ export async function startPrivateEngine(
   driver: TestDriver,
   opts: { btrfsSize?: string; configFile?: string; waitMs?: number; extraArgs?: string[] } = {},
 ): Promise<PrivateEngine> {
-  const dir = mkdtempSync(`/tmp/so-${name}-`);
+  const dir = mkdtempSync(join(tmpdir(), `so-${name}-`));
   let dataRoot = join(dir, 'root');
   let mounted: string | null = null;
   if (driver === 'btrfs') {

@@ -6,6 +6,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -32,7 +33,7 @@ export interface TlsFiles {
 
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, as dockerd --tlsverify wants. */
 export async function makeTlsFiles(): Promise<TlsFiles> {
-  const dir = mkdtempSync('/tmp/so-tls-');
+  const dir = mkdtempSync(join(tmpdir(), 'so-tls-'));
   const p = (f: string): string => join(dir, f);
   const ssl = (...args: string[]): Promise<unknown> => run('openssl', args, { cwd: dir });
   await ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ca-key.pem'), '-out', p('ca.pem'), '-days', '2', '-subj', '/CN=storage-ops test CA');
@@ -57,7 +58,7 @@ export interface PrivateSshd {
 
 /** An sshd on 127.0.0.1 accepting one key for root, whose sessions see DOCKER_HOST=engineUrl. */
 export async function startSshd(engineUrl: string): Promise<PrivateSshd> {
-  const dir = mkdtempSync('/tmp/so-ssh-');
+  const dir = mkdtempSync(join(tmpdir(), 'so-ssh-'));
   const keyFile = join(dir, 'id_ed25519');
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);

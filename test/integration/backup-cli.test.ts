@@ -102,10 +102,10 @@ describeDocker('backup commands in the CLI', () => {
       [['restore', '../x', copy, '--yes'], 2, /^error: "\.\.\/x" is not a backup id/],
       [['verify', `${vol}_20000101_000000`], 1, new RegExp(`^error: no backup "${vol}_20000101_000000" in the catalog or in the store`)],
       [['backup', 'no_such_volume_here'], 1, /^error: volume "no_such_volume_here" does not exist on host "local"/],
-      [['backup', vol, '--host', 'nope'], 1, /^error: unknown host "nope"/],
-      [['backup', '../etc'], 2, /^error: backup: volumes\.0 is invalid/],
-      [['backup', vol, '--compression', 'lz4'], 2, /^error: backup: compression is invalid/],
-      [['backup', vol, '--encrypt'], 1, /^error: cannot encrypt the backup of .*: no recipients are configured/],
+      [['backup', vol, '--host', 'nope'], 2, /^error: unknown host "nope"/],
+      [['backup', '../etc'], 2, /^error: backup: <volumes> \(item 1\) is invalid/],
+      [['backup', vol, '--compression', 'lz4'], 2, /^error: backup: --compression is invalid/],
+      [['backup', vol, '--encrypt'], 2, /^error: cannot encrypt the backup of .*: no recipients are configured/],
       [['restore', `${vol}_20000101_000000`, copy, '--host', 'nope', '--yes'], 1, /^error: no backup/],
     ];
     expectOneLineErrors(cases, env, (what, actual) => expect(actual, what));

@@ -64,11 +64,11 @@ describeDocker('storage-ops CLI', () => {
   it('bad input: one line, non-zero exit, nothing changed', async () => {
     const before = await volumeNames();
     const cases: Array<[string[], number, RegExp]> = [
-      [['create', 'bad/name'], 2, /^error: create: name is invalid/],
+      [['create', 'bad/name'], 2, /^error: create: <name> is invalid/],
       [['create', vol], 1, /already exists/],
       [['inspect', 'no_such_volume_here'], 1, /^error: volume "no_such_volume_here" does not exist on host "local"/],
-      [['volumes', '--host', 'nope'], 1, /^error: unknown host "nope"\. Known hosts: local/],
-      [['volumes', '--label', '=x'], 2, /^error: volumes: label\.0 is invalid/],
+      [['volumes', '--host', 'nope'], 2, /^error: unknown host "nope"\. Known hosts: local/],
+      [['volumes', '--label', '=x'], 2, /^error: volumes: --label \(item 1\) is invalid/],
       [['volumes', '--colour', 'red'], 2, /^error: volumes: unknown option --colour/],
       [['frobnicate'], 2, /^error: unknown command "frobnicate"/],
     ];
@@ -87,13 +87,13 @@ describeDocker('storage-ops CLI', () => {
     const cfg = join(dir, 'config.json');
     writeFileSync(cfg, JSON.stringify({ hosts: [{ name: 'x', url: engine.url, tls: { verfy: true } }] }));
     const r = cli(['volumes'], { ...env, STORAGE_OPS_CONFIG: cfg });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/key "hosts\[0\]\.tls" has unknown key\(s\) "verfy"/);
 
     const data = mkdtempSync(join(tmpdir(), 'so-cli-state-'));
     writeFileSync(join(data, 'state.json'), '{ not json');
     const s = cli(['volumes'], { ...env, STORAGE_OPS_DATA_DIR: data });
-    expect(s.code).toBe(1);
+    expect(s.code).toBe(2);
     expect(s.stderr).toContain(`state file ${join(data, 'state.json')} is corrupt`);
   });
 

@@ -120,7 +120,7 @@ describeDocker('host access', () => {
     it('refuses them to admins outside volumes.allowedDevices, naming the key', async () => {
       const before = await volumeNames(engine);
       const name = uniqueName('adminbind');
-      const e = await failure(runOp(deps, volumeCreate, { name, driverOpts: { type: 'none', o: 'bind', device: `${allowedRoot}/app/../../../etc` } }, { actor: admin }));
+      const e = await failure(runOp(deps, volumeCreate, { name, driverOpts: { type: 'none', o: 'bind', device: `${allowedRoot}/app/${'../'.repeat(allowedRoot.split('/').length)}etc` } }, { actor: admin }));
       expect(e.toLine()).toBe(
         `create: volume "${name}" bind-mounts the host path /etc, but /etc is not allowed by volumes.allowedDevices (it allows ${allowedRoot}/*, /dev/loop*). ` +
           'Add a glob for it to volumes.allowedDevices in the config (e.g. ["/srv/data/*"]; * stays within one directory, ** crosses directories)',

@@ -102,7 +102,7 @@ describeDocker('schedules on a real engine', () => {
     expect(add.stdout).toMatch(/^schedule weekly added \(report, "0 8 \* \* mon" in Europe\/Berlin\)/);
     const bad = cli(['schedule', 'add', 'broken', '--kind', 'report', '--cron', '0 8 * *'], env);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^error: schedule add: cron is invalid: schedule "broken": cron "0 8 \* \*" has 4 field\(s\)/);
+    expect(bad.stderr).toMatch(/^error: schedule add: --cron is invalid: schedule "broken": cron "0 8 \* \*" has 4 field\(s\)/);
 
     const here = cli(['schedule', 'run', 'weekly'], env);
     expect(here.stderr).toBe('');

@@ -390,7 +390,7 @@ describe('restore', () => {
     const out = await runConfirmed(two, volumeRestore, { backupId, target: 'db', host: 'dr', create: true }, { actor });
     expect(out).toMatchObject({ host: 'dr', source: { host: 'fake', volume: 'db' }, created: true });
     expect(other.volumeTars.get('db')?.equals(DB_TAR)).toBe(true);
-    expect(await failure(runConfirmed(two, volumeRestore, { backupId, target: 'db', host: 'nowhere' }, { actor }))).toMatchObject({ code: 'not_found' });
+    expect(await failure(runConfirmed(two, volumeRestore, { backupId, target: 'db', host: 'nowhere' }, { actor }))).toMatchObject({ code: 'invalid_input' });
   });
 
   it('gives clear errors for bad ids', async () => {

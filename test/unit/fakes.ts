@@ -185,6 +185,15 @@ export class FakeEngine implements EnginePort {
     this.fault('importVolume');
     this.volumeTars.set(name, Buffer.concat(chunks));
   }
+  /** Volumes locked through lockVolume (kept out of `calls`: tests compare those exactly). */
+  readonly locks = new Set<string>();
+
+  async lockVolume(name: string, holder: { op: string; actor: string }): Promise<() => Promise<void>> {
+    if (this.locks.has(name)) throw new OpsError('busy', `volume "${name}" on host "${this.host.name}" is busy: ${holder.op}`);
+    this.locks.add(name);
+    return async () => void this.locks.delete(name);
+  }
+
   async clearVolume(name: string): Promise<void> {
     this.calls.push(`clearVolume:${name}`);
     this.fault('clearVolume');
@@ -227,7 +236,7 @@ export class FakeDirectory implements EngineDirectory {
   }
   get(host?: string): EnginePort {
     const e = this.engines.find((x) => x.host.name === (host ?? this.defaultName()));
-    if (!e) throw new OpsError('not_found', `unknown host "${host}"`);
+    if (!e) throw new OpsError('invalid_input', `unknown host "${host}"`);
     return e;
   }
 }

@@ -268,7 +268,7 @@ describe('op views', () => {
     const audit = views.get('audit_log') as View;
     expect(audit.summary).toBe('5 audit entries, newest first; older ones exist');
     expect(audit.notes).toEqual(['older entries exist: raise --limit to see them']);
-    expect(columnsOf(audit, 'entries')).toEqual([['TIME', 'time'], ['ACTOR', 'text'], ['OP', 'text'], ['HOST', 'text'], ['PHASE', 'text'], ['OUTCOME', 'text'], ['TOOK', 'duration'], ['ERROR', 'text']]);
+    expect(columnsOf(audit, 'entries')).toEqual([['TIME', 'time'], ['ACTOR', 'text'], ['OP', 'text'], ['HOST', 'text'], ['PHASE', 'text'], ['OUTCOME', 'text'], ['TOOK', 'duration'], ['DETAIL', 'text']]);
   });
 
   it('jobs: one job as a view, cancelling one, and the list as a typed table', () => {

@@ -41,7 +41,7 @@ describe('runOp', () => {
     const err = await runOp(deps, volumeCreate, { name: '-bad' }, { actor: testActor }).catch((e: unknown) => e as OpsError);
     expect(err).toBeInstanceOf(OpsError);
     expect((err as OpsError).code).toBe('invalid_input');
-    expect((err as OpsError).message).toMatch(/^create: name is invalid/);
+    expect((err as OpsError).message).toMatch(/^create: <name> is invalid/);
     expect(engine.calls).toEqual([]);
     const audit = await auditTrail(deps.state);
     expect(audit).toHaveLength(1);

@@ -112,7 +112,8 @@ describe('ssh host keys', () => {
 describe('remote engine config', () => {
   it('refuses plain tcp without insecure, naming the key', () => {
     expect(() => parseConfig({ hosts: [{ name: 'a', url: 'tcp://10.0.0.5:2375' }] }, 'test')).toThrow(/key "hosts\[0\]\.insecure" is invalid: tcp:\/\/10\.0\.0\.5:2375 has no TLS: anyone who can reach that port controls the engine/);
-    expect(() => parseConfig({ hosts: [{ name: 'a', url: 'http://10.0.0.5:2375' }] }, 'test')).toThrow(/hosts\[0\]\.insecure/);
+    // http:// is not an engine URL at all: refused for its scheme before TLS is considered.
+    expect(() => parseConfig({ hosts: [{ name: 'a', url: 'http://10.0.0.5:2375' }] }, 'test')).toThrow(/hosts\[0\]\.url" is invalid: .*http:\/\/ and https:\/\/ are not engine URLs/);
     expect(parseConfig({ hosts: [{ name: 'a', url: 'tcp://10.0.0.5:2375', insecure: true }] }, 'test').hosts[0]?.insecure).toBe(true);
     expect(parseConfig({ hosts: [{ name: 'a', url: 'tcp://10.0.0.5:2376', tls: { ca: '/ca.pem' } }] }, 'test').hosts).toHaveLength(1);
   });

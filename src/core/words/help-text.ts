@@ -12,6 +12,8 @@ const EFFECT_NOTE: Record<Op['effect'], string> = {
 };
 
 function describeField(f: ReturnType<typeof fieldsOf>[number]): string {
+  // A flag that is on by default is shown as its --no- form, so say what that form does.
+  if (f.kind === 'boolean' && f.default === true) return `turn off: ${f.description || f.name} (on by default)`;
   const bits = [f.description || f.name];
   if (f.default !== undefined && !(typeof f.default === 'object' && Object.keys(f.default as object).length === 0)) {
     bits.push(`(default ${JSON.stringify(f.default)})`);
@@ -54,7 +56,8 @@ export function generalHelp(catalog: readonly Op[]): string {
     `  ${'help'.padEnd(width)}help for one command: storage-ops help <command>`,
     `  ${'docs'.padEnd(width)}print the README command reference (--check FILE verifies it)`,
     '',
-    'Environment: STORAGE_OPS_CONFIG (config file), STORAGE_OPS_DATA_DIR (default ./data), DOCKER_HOST.',
+    'Global flags: --json (result as JSON; errors as JSON on stderr), --yes (confirm a destructive command), --help, --version.',
+    'Environment: STORAGE_OPS_CONFIG (config file), STORAGE_OPS_DATA_DIR (default $XDG_STATE_HOME/storage-ops, else ~/.local/state/storage-ops), DOCKER_HOST.',
   ].join('\n');
 }
 

@@ -7,6 +7,10 @@
 import { OpsError } from '../errors.js';
 import type { Op } from '../op.js';
 import { fieldsOf, type FieldInfo, type FieldKind } from './op-fields.js';
+import { closest } from './suggest.js';
+
+/** Flags every CLI command takes, handled before the op's own words are parsed. */
+const GLOBAL_FLAGS = ['json', 'yes', 'help'];
 
 function usageError(op: Op, message: string): OpsError {
   return new OpsError('invalid_input', `${op.verb}: ${message}`, { hint: `See \`storage-ops help ${op.verb}\`` });
@@ -68,8 +72,12 @@ export function parseOpArgs(op: Op, words: string[]): Record<string, unknown> {
         inline = 'false';
       }
       if (!f) {
-        const known = fields.filter((x) => x.positional === null).map((x) => `--${x.flag}`);
-        throw usageError(op, `unknown option --${name}${known.length ? ` (options: ${known.join(', ')})` : ''}`);
+        // Listed as help shows them: a flag that is on by default appears as its --no- form.
+        const options = fields.filter((x) => x.positional === null);
+        const known = options.map((x) => (x.kind === 'boolean' && x.default === true ? `--no-${x.flag}` : `--${x.flag}`));
+        const candidates = [...options.map((x) => x.flag), ...options.filter((x) => x.kind === 'boolean').map((x) => `no-${x.flag}`), ...GLOBAL_FLAGS];
+        const guess = closest(name, candidates);
+        throw usageError(op, `unknown option --${name}${guess ? ` (did you mean --${guess}?)` : ''}${known.length ? ` (options: ${known.join(', ')})` : ''}`);
       }
       if (f.kind === 'boolean') {
         input[f.name] = inline === undefined ? true : coerce(op, f, 'boolean', inline);

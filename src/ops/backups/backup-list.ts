@@ -56,7 +56,7 @@ export const backupList = defineOp({
     }
     const records = await listBackups(deps, { volume: input.volume, host: input.host });
     if (input.host && records.length === 0 && !deps.engines.hosts().some((h) => h.name === input.host)) {
-      throw new OpsError('not_found', `unknown host "${input.host}": it is not configured and no backup comes from it`, {
+      throw new OpsError('invalid_input', `unknown host "${input.host}": it is not configured and no backup comes from it`, {
         hint: `Known hosts: ${deps.engines.hosts().map((h) => h.name).join(', ')}`,
       });
     }

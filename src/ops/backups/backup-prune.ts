@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { OpsError, toOpsError } from '../../core/errors.js';
 import { listBackups, removeBackups } from '../../backup/catalog.js';
 import { backupInUse } from '../../backup/locks.js';
-import { describeRule, planRetention, ruleFor, type RetentionDecision } from '../../backup/retention.js';
+import { describeRule, planRetention, ruleFor, type RetentionDecision, type RetentionRule } from '../../backup/retention.js';
 import { archivePath, manifestName, scanStore, storeDir } from '../../backup/store.js';
 import { fsyncDir } from '../../backup/atomic-file.js';
 import { forgetAndPrune } from '../../backup/restic-retention.js';
@@ -27,8 +27,8 @@ import { shortTime } from './backup-schemas.js';
 const Input = z.strictObject({
   volumes: z.array(volumeName).default([]).describe('volumes whose backups to prune; every volume when omitted'),
   host: z.string().min(1).optional().describe('only backups of volumes on this engine; every engine when omitted'),
-  days: z.number().int().min(1).optional().describe('keep backups younger than this many days (overrides backup.retention.days)'),
-  keepLast: z.number().int().min(1).optional().describe('keep the newest N backups of each volume (overrides backup.retention.keepLast)'),
+  days: z.number().int().min(0).optional().describe('keep backups younger than this many days; 0: no age rule. Given alone, the configured keepLast does not apply'),
+  keepLast: z.number().int().min(1).optional().describe('keep the newest N backups of each volume. Given alone, the configured days rule does not apply (--keep-last 1 keeps exactly the newest)'),
   dryRun: z.boolean().default(false).describe('only list what would be removed and why; remove nothing'),
 });
 type Input = z.output<typeof Input>;
@@ -56,7 +56,7 @@ async function decide(deps: Deps, input: Input): Promise<RetentionDecision[]> {
   if (input.host && !deps.engines.hosts().some((h) => h.name === input.host)) await assertKnownHost(deps, input.host);
   const wanted = new Set(input.volumes);
   const records = (await listBackups(deps, { host: input.host })).filter((r) => wanted.size === 0 || wanted.has(r.volume));
-  const override = { ...(input.days !== undefined ? { days: input.days } : {}), ...(input.keepLast !== undefined ? { keepLast: input.keepLast } : {}) };
+  const override = overrideOf(input);
   const decisions = planRetention(records, (r) => ruleFor(deps.config.backup.retention, r.volume, override), deps.now());
   for (const d of decisions) {
     if (!d.keep && (await backupInUse(deps, d.record.id))) {
@@ -67,10 +67,20 @@ async function decide(deps: Deps, input: Input): Promise<RetentionDecision[]> {
   return decisions;
 }
 
+/**
+ * Rules given on the command line replace the configured ones as a whole: `--keep-last 1` means
+ * "keep the newest one", not "the newest one, and everything younger than the configured days".
+ * `--days 0` turns the age rule off.
+ */
+function overrideOf(input: Input): Partial<RetentionRule> {
+  if (input.days === undefined && input.keepLast === undefined) return {};
+  return { days: input.days ? input.days : null, keepLast: input.keepLast ?? null };
+}
+
 async function assertKnownHost(deps: Deps, host: string): Promise<void> {
   const inCatalog = (await listBackups(deps)).some((r) => r.host === host);
   if (!inCatalog) {
-    throw new OpsError('not_found', `unknown host "${host}": it is not configured and no backup comes from it`, {
+    throw new OpsError('invalid_input', `unknown host "${host}": it is not configured and no backup comes from it`, {
       hint: `Known hosts: ${deps.engines.hosts().map((h) => h.name).join(', ')}`,
     });
   }
@@ -79,7 +89,7 @@ async function assertKnownHost(deps: Deps, host: string): Promise<void> {
 function rulesOf(deps: Deps, input: Input, decisions: RetentionDecision[]): Output['rules'] {
   const seen = new Map<string, { volume: string; host: string }>();
   for (const d of decisions) seen.set(`${d.record.host}/${d.record.volume}`, { volume: d.record.volume, host: d.record.host });
-  const override = { ...(input.days !== undefined ? { days: input.days } : {}), ...(input.keepLast !== undefined ? { keepLast: input.keepLast } : {}) };
+  const override = overrideOf(input);
   return [...seen.values()].map((v) => ({ ...v, rule: describeRule(ruleFor(deps.config.backup.retention, v.volume, override)) }));
 }
 
@@ -96,7 +106,7 @@ export const backupPrune = defineOp({
   verb: 'prune-backups',
   summary: 'Delete old backups by the retention rules (age, count), never the newest verified one',
   description:
-    'A backup is kept while it is among the newest --keep-last of its volume or younger than --days (either rule keeps it; defaults from backup.retention). The newest fully verified backup of each volume is never deleted, nor the newest backup while none is verified. The preview (--dry-run) lists every backup with keep/remove and why. Runs automatically after each successful backup.',
+    'A backup is kept while it is among the newest --keep-last of its volume or younger than --days (either rule keeps it). Without either flag the rules come from backup.retention; with one or both, only the flags given apply (--keep-last 1 keeps exactly the newest backup; --days 0 means no age rule). The newest fully verified backup of each volume is never deleted, nor the newest backup while none is verified. The preview (--dry-run) lists every backup with keep/remove and why. Runs automatically after each successful backup.',
   effect: 'destructive',
   allHostsWhenOmitted: true,
   input: Input,

@@ -59,7 +59,7 @@ export const volumeBackup = defineOp({
     stop: z.boolean().default(false).describe('stop the running containers using the volume while it is read, restart them after'),
     compression: z.enum(['zstd', 'gzip', 'none']).optional().describe('archive compression (default: config backup.compression, zstd)'),
     encrypt: z.boolean().optional().describe('encrypt to the age recipients in backup.recipients (default: config backup.encrypt)'),
-    prune: z.boolean().default(true).describe('run retention for these volumes after a successful backup (--no-prune skips it)'),
+    prune: z.boolean().default(true).describe('run retention for these volumes after a successful backup'),
     store: z.string().min(1).optional().describe('backup store: "local" (the backup directory) or a restic store from backup.stores (default: backup.defaultStore)'),
   }),
   output: Output,

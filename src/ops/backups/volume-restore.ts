@@ -17,6 +17,7 @@ import { getBackup } from '../../backup/catalog.js';
 import { isRunning, usersOf, withStopped } from '../../backup/consistency.js';
 import { identityMissing, loadIdentities } from '../../backup/identity.js';
 import { acquireLock } from '../../backup/locks.js';
+import { withEngineLock } from '../../backup/engine-lock.js';
 import { checkArchive } from '../../backup/read-archive.js';
 import { extractInto, volumeHasContent } from '../../backup/restore-volume.js';
 import { checkResticArchive, extractResticInto, isResticRecord } from '../../backup/restic-read.js';
@@ -199,7 +200,7 @@ export const volumeRestore = defineOp({
     checkAgainstPreview(p, input, ctx.preview);
     const identities = await identitiesFor(deps, p.record, 'restored');
     const host = p.engine.host.name;
-    const releaseVolume = await acquireLock(deps, { kind: 'volume', host, volume: input.target }, { op: `restore of ${p.record.id}`, actor: ctx.actor.id });
+    const releaseVolume = await withEngineLock(p.engine, input.target, { op: `restore of ${p.record.id}`, actor: ctx.actor.id }, await acquireLock(deps, { kind: 'volume', host, volume: input.target }, { op: `restore of ${p.record.id}`, actor: ctx.actor.id }));
     let releaseBackup: (() => Promise<void>) | null = null;
     try {
       // Helpers a killed run left on the target go now: with its lock held, none is in use.

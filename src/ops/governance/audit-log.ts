@@ -5,8 +5,10 @@
  */
 import { z } from 'zod';
 import { readAudit } from '../../core/audit.js';
-import { AuditEntrySchema } from '../../core/audit-entry.js';
+import { AuditEntrySchema, type AuditEntry } from '../../core/audit-entry.js';
 import { defineOp } from '../../core/op.js';
+import { OpsError } from '../../core/errors.js';
+import { closest } from '../../core/words/suggest.js';
 
 export const auditLog = defineOp({
   name: 'audit_log',
@@ -25,6 +27,14 @@ export const auditLog = defineOp({
   }),
   examples: ['', '--limit 20', '--op volume_create', '--approval k3m9x2qa'],
   async run(deps, input) {
+    // A filter on an op that does not exist would just say "empty": say what was wrong instead.
+    if (input.op && !deps.ops.all().some((o) => o.name === input.op)) {
+      const byVerb = deps.ops.find(input.op);
+      const guess = byVerb?.name ?? closest(input.op, deps.ops.all().map((o) => o.name));
+      throw new OpsError('invalid_input', `audit: --op ${input.op} is not an operation${guess ? ` (did you mean --op ${guess}?)` : ''}`, {
+        hint: `--op takes the canonical name (the MCP tool name), e.g. ${deps.ops.all().slice(0, 3).map((o) => o.name).join(', ')}; \`storage-ops help\` lists them`,
+      });
+    }
     return readAudit(deps, {
       limit: input.limit,
       filter: (e) => (!input.op || e.op === input.op) && (!input.actor || e.actor === input.actor) && (!input.approval || e.approvalId === input.approval),
@@ -47,7 +57,7 @@ export const auditLog = defineOp({
             { key: 'phase', label: 'PHASE', type: 'text' },
             { key: 'outcome', label: 'OUTCOME', type: 'text' },
             { key: 'duration', label: 'TOOK', type: 'duration' },
-            { key: 'error', label: 'ERROR', type: 'text' },
+            { key: 'detail', label: 'DETAIL', type: 'text' },
           ],
           rows: o.entries.map((e) => ({
             at: e.at,
@@ -57,7 +67,7 @@ export const auditLog = defineOp({
             phase: e.phase,
             outcome: e.outcome,
             duration: e.durationMs,
-            error: e.error ? `${e.error.code}: ${e.error.message}` : '',
+            detail: detailText(e),
           })),
         },
       ],
@@ -65,3 +75,9 @@ export const auditLog = defineOp({
     };
   },
 });
+
+/** The DETAIL column: the error, else an approval step's note (the decider's reason). */
+function detailText(e: AuditEntry): string {
+  if (e.error) return `${e.error.code}: ${e.error.message}`;
+  return typeof e.detail?.note === 'string' ? `note: ${e.detail.note}` : '';
+}

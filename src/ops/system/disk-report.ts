@@ -6,7 +6,7 @@
  * through a helper container on the engine, never from this process's own disk.
  */
 import { z } from 'zod';
-import { toOpsError } from '../../core/errors.js';
+import { OpsError, toOpsError } from '../../core/errors.js';
 import { hostField } from '../shared/common-inputs.js';
 import { formatBytes, formatPercent, shortId } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
@@ -115,6 +115,13 @@ export const diskReport = defineOp({
     const engine = deps.engines.get(input.host);
     const warnPercent = input.warnPercent ?? deps.config.thresholds.warnPercent;
     const criticalPercent = input.criticalPercent ?? deps.config.thresholds.criticalPercent;
+    if (warnPercent >= criticalPercent) {
+      const w = input.warnPercent !== undefined ? `--warn-percent ${warnPercent}` : `the configured warning threshold (thresholds.warnPercent, ${warnPercent})`;
+      const c = input.criticalPercent !== undefined ? `--critical-percent ${criticalPercent}` : `the configured critical threshold (thresholds.criticalPercent, ${criticalPercent})`;
+      throw new OpsError('invalid_input', `report: ${w} must be below ${c}, or nothing could ever be a warning`, {
+        hint: 'Give a warning threshold lower than the critical one, e.g. --warn-percent 80 --critical-percent 90',
+      });
+    }
     const [info, df] = await Promise.all([engine.info(), engine.systemDf()]);
     const warnings: string[] = [];
     let rootFilesystem: z.output<typeof RootFs> | null = null;

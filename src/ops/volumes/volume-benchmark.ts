@@ -79,7 +79,7 @@ export const volumeBenchmark = defineOp({
     runtime: z.number().int().min(1).max(3600).default(30).describe('seconds to run (default 30)'),
     jobs: z.number().int().min(1).max(64).default(1).describe('parallel jobs (default 1)'),
     ioDepth: z.number().int().min(1).max(1024).default(16).describe('I/O depth per job (default 16)'),
-    direct: z.boolean().default(true).describe('O_DIRECT, bypassing the page cache (default on; off for tmpfs)'),
+    direct: z.boolean().default(true).describe('O_DIRECT, bypassing the page cache (needs to be off on tmpfs)'),
     ioEngine: z.enum(['libaio', 'psync', 'io_uring', 'posixaio']).default('libaio').describe('fio I/O engine (default libaio)'),
   }),
   output: Output,
