@@ -25,7 +25,7 @@ export function resolveStore(deps: Pick<Deps, 'config'>, name?: string): StoreCh
   if (wanted === LOCAL_STORE) return { kind: 'local', name: LOCAL_STORE };
   const config = deps.config.backup.stores.find((s) => s.name === wanted);
   if (!config) {
-    throw new OpsError('not_found', `no backup store named "${wanted}"`, {
+    throw new OpsError('invalid_input', `no backup store named "${wanted}"`, {
       hint: `Known stores: ${[LOCAL_STORE, ...deps.config.backup.stores.map((s) => s.name)].join(', ')} (config backup.stores)`,
     });
   }

@@ -163,8 +163,9 @@ describeDocker('restic backup stores', () => {
 
   it('says what is wrong, clearly, and changes nothing: wrong password, no repository, no restic', () => {
     const snapsBefore = restic(['snapshots', '--json']).toString();
+    // A configuration problem: exit status 2.
     const wrong = cli(['backup', vol, '--store', 'wrongpw'], env);
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/^error: backup into restic store "wrongpw" failed: the repository of restic store "wrongpw" refused the password/m);
     const none = cli(['backup', vol, '--store', 'empty'], env);
     expect(none.code).toBe(1);
@@ -173,7 +174,7 @@ describeDocker('restic backup stores', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/needs the restic program, which is not installed on this machine.*apt-get install restic/s);
     const unknown = cli(['backup', vol, '--store', 'nope'], env);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/no backup store named "nope".*Known stores: local, offsite, wrongpw, empty/s);
     expect(restic(['snapshots', '--json']).toString()).toBe(snapsBefore);
   });
