@@ -15,7 +15,7 @@ import type { Progress } from '../core/op.js';
 import type { Deps, EnginePort, StateData } from '../core/ports.js';
 import type { BackupManifest } from '../state/backup-record.js';
 import { identityMissing, loadIdentities } from './identity.js';
-import { acquireLock } from './locks.js';
+import { acquireLock, lockHolder } from './locks.js';
 import { extractInto } from './restore-volume.js';
 import { extractResticInto, isResticRecord } from './restic-read.js';
 import { archivePath, exists, storeDir } from './store.js';
@@ -76,6 +76,32 @@ function compare(m: BackupManifest, archiveTree: string | null, s: TarSummary, t
     n('bytes of file data', c.dataBytes, s.dataBytes),
     { what: 'tree checksum', expected: archiveTree, found: tree, ok: archiveTree !== null && archiveTree === tree },
   ];
+}
+
+/** How old a scratch volume without a live drill must be before it counts as left over. */
+const LEFTOVER_AFTER_MS = 24 * 3_600_000;
+
+/**
+ * Removes scratch volumes left on `engine` by drills that were killed: labelled as ours, no live
+ * drill of this data dir holds them, and older than a day (a drill of another data dir on the same
+ * engine holds its lock elsewhere; a day outlasts any drill). Returns the names removed.
+ */
+export async function removeLeftoverScratch(deps: Deps, engine: EnginePort): Promise<string[]> {
+  const host = engine.host.name;
+  const removed: string[] = [];
+  for (const v of await engine.listVolumes({ label: [`${DRILL_LABEL}=true`] })) {
+    if (v.labels[DRILL_LABEL] !== 'true' || v.createdAt === null) continue;
+    const backup = v.labels[`${DRILL_LABEL}.backup`] ?? '';
+    if (deps.now().getTime() - Date.parse(v.createdAt) < LEFTOVER_AFTER_MS) continue;
+    if (backup && (await lockHolder(deps, { kind: 'backup', id: backup, host, target: v.name }))) continue;
+    try {
+      await engine.removeVolume(v.name);
+      removed.push(v.name);
+    } catch (err) {
+      deps.log.warn(`drill: could not remove the leftover scratch volume ${v.name}`, { host, error: toOpsError(err).message });
+    }
+  }
+  return removed;
 }
 
 /** Restores `m` into a scratch volume on `engine`, checks it against the manifest, removes it. */

@@ -8,7 +8,7 @@ import type { RespondFn } from '@slack/bolt';
 import { toOpsError } from '../core/errors.js';
 import { redactText } from '../core/redact.js';
 import type { View } from '../core/view.js';
-import { chartPng } from './blocks/chart-png.js';
+import { chartPng } from '../core/views/chart-png.js';
 import { codeBlock, esc } from './blocks/mrkdwn.js';
 import { context, viewBlocks, type Block, type RenderedView } from './blocks/view-blocks.js';
 import { isNotInChannel, type BotRuntime, type MessageRef } from './bot-runtime.js';

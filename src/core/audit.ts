@@ -16,6 +16,12 @@ export async function appendAudit(deps: Deps, entry: NewAuditEntry): Promise<Aud
     ...redactValue(entry),
   };
   await deps.state.appendAudit(full, deps.config.audit);
+  if (entry.phase === 'finished') {
+    deps.events.emit({
+      type: 'op.finished',
+      call: { op: entry.op, source: entry.source, outcome: entry.outcome === 'ok' ? 'ok' : 'error', errorCode: entry.error?.code ?? null, durationMs: entry.durationMs ?? 0 },
+    });
+  }
   return full;
 }
 

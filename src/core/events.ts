@@ -1,7 +1,8 @@
 /**
- * Kernel events: approvals (requested, decided, executed, failed, expired, withdrawn) and jobs
- * (started, progress, finished). Adapters subscribe: a request made over MCP is posted to Slack
- * approvers, a job's progress updates a Slack message or an MCP progress token. The bus here is
+ * Kernel events: approvals (requested, decided, executed, failed, expired, withdrawn), jobs
+ * (started, progress, finished), schedule results and the end of every op call (op.finished,
+ * for /metrics). Adapters subscribe: a request made over MCP is posted to Slack approvers, a
+ * job's progress updates a Slack message or an MCP progress token. The bus here is
  * in-process; `serve` also relays what other processes sharing the data dir write.
  */
 import type { ApprovalRecord } from './approval-record.js';
@@ -25,13 +26,25 @@ export interface SchedulePost {
   file: string | null;
 }
 
+/** One op call ended, as its "finished" audit entry says (the /metrics op counters count these). */
+export interface OpCall {
+  op: string;
+  /** Adapter it came from: cli, slack, mcp, schedule. */
+  source: string;
+  outcome: 'ok' | 'error';
+  /** OpsError code when it failed. */
+  errorCode: string | null;
+  durationMs: number;
+}
+
 export type ApprovalEventType = 'approval.requested' | 'approval.decided' | 'approval.executed' | 'approval.failed' | 'approval.expired' | 'approval.withdrawn';
 export type JobEventType = 'job.started' | 'job.progress' | 'job.finished';
 
 export type KernelEvent =
   | { type: ApprovalEventType; approval: ApprovalRecord }
   | { type: JobEventType; job: JobRecord }
-  | { type: 'schedule.posted'; post: SchedulePost };
+  | { type: 'schedule.posted'; post: SchedulePost }
+  | { type: 'op.finished'; call: OpCall };
 
 export type EventHandler = (event: KernelEvent) => void;
 

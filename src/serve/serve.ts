@@ -45,8 +45,8 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
         '/mcp': (req, res) => mcp.handle(req, res),
         '/metrics': async (req, res) => {
           if (metricsAllowed && !metricsAllowed(req)) return unauthorized(res, 'storage-ops metrics');
-          const body = await metrics();
-          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(body);
+          const body = await metrics.collect();
+          res.writeHead(200, { 'content-type': metrics.contentType }).end(body);
         },
         '/healthz': (_req, res) => {
           res.writeHead(200, { 'content-type': 'application/json' }).end(
@@ -56,6 +56,7 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
       },
     });
   } catch (err) {
+    metrics.stop();
     await slack?.stop();
     throw err;
   }
@@ -70,6 +71,7 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
     schedules = await startScheduler(deps);
   } catch (err) {
     relay.stop();
+    metrics.stop();
     await slack?.stop();
     await mcp.close();
     await http.close();
@@ -90,6 +92,7 @@ export async function startService(deps: Deps, env: NodeJS.ProcessEnv, log: Logg
     async stop() {
       await schedules.stop();
       relay.stop();
+      metrics.stop();
       await slack?.stop();
       await mcp.close();
       await http.close();

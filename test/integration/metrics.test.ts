@@ -4,14 +4,14 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { alertRulesYaml } from '../../src/ops/system/alert-rules.js';
-import { CLI_MAIN, cli } from '../harness/docker-cli.js';
-import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, requireEngines } from '../harness/engines.js';
+import { CLI_MAIN, cli, docker } from '../harness/docker-cli.js';
+import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, requireEngines, uniqueName } from '../harness/engines.js';
 
 const run = promisify(execFile);
 
@@ -91,12 +91,26 @@ describeDocker('metrics and alert rules', () => {
     expect(failed).toMatch(/metrics\.tokenEnv names the environment variable SO_TEST_METRICS_TOKEN, which is not set/);
   });
 
-  it('serve exposes /metrics for every engine; promtool accepts it; values match the report', async () => {
+  it('serve exposes /metrics for every engine, backups, drills and op calls; promtool accepts it; values match the report', async () => {
     const engines = requireEngines();
     const dir = mkdtempSync(join(tmpdir(), 'so-metrics-'));
     const cfg = join(dir, 'config.json');
-    writeFileSync(cfg, JSON.stringify({ hosts: [...engines.map((e) => ({ name: e.name, url: e.url })), { name: 'gone', url: 'unix:///tmp/storage-ops-gone.sock' }], helperImage: HELPER_TAG }));
+    const volume = uniqueName('metrics');
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        hosts: [...engines.map((e) => ({ name: e.name, url: e.url })), { name: 'gone', url: 'unix:///tmp/storage-ops-gone.sock' }],
+        helperImage: HELPER_TAG,
+        schedules: [{ name: 'drill', kind: 'drill', cron: '0 4 * * sun', host: engines[0]!.name, volumes: [volume] }],
+      }),
+    );
     const env = { ...cliEnv(engines[0]!, dir), STORAGE_OPS_CONFIG: cfg, STORAGE_OPS_HTTP_PORT: '0' };
+    // A backed-up volume, drilled once by the CLI before serve starts (state shared through the data dir).
+    await docker(engines[0]!, 'volume', 'create', volume);
+    await docker(engines[0]!, 'run', '--rm', '--network', 'none', '-v', `${volume}:/v`, HELPER_TAG, 'sh', '-c', 'echo data > /v/file');
+    expect(cli(['backup', volume, '--host', engines[0]!.name], env).code).toBe(0);
+    const drilled = cli(['schedule', 'run', 'drill'], env);
+    expect(drilled.stdout).toMatch(/ran in this process: succeeded/);
     const child = spawn(process.execPath, [CLI_MAIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     try {
@@ -111,11 +125,27 @@ describeDocker('metrics and alert rules', () => {
           }
         });
       });
-      const res = await fetch(`${url}/metrics`);
-      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-      const body = await res.text();
+      // A run handed to serve: its op call is counted there.
+      expect(JSON.parse(cli(['schedule', 'run', 'drill', '--json'], env).stdout)).toMatchObject({ ranIn: 'serve' });
+      let body = '';
+      for (;;) {
+        const res = await fetch(`${url}/metrics`);
+        expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+        body = await res.text();
+        if (body.includes('storage_ops_op_calls_total{op="schedule_job",source="schedule",outcome="ok"} 1')) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
       const lint = await promtool(['check', 'metrics'], body);
       expect(lint.code, lint.out).toBe(0);
+      expect(lint.out).toBe('');
+      const backup = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { backups: Array<{ finishedAt: string; archive: { bytes: number } }> };
+      const v = `host="${engines[0]!.name}",volume="${volume}"`;
+      expect(body).toContain(`storage_ops_volume_last_backup_timestamp_seconds{${v}} ${Date.parse(backup.backups[0]!.finishedAt) / 1000}`);
+      expect(body).toContain(`storage_ops_volume_last_backup_size_bytes{${v}} ${backup.backups[0]!.archive.bytes}`);
+      expect(body).toMatch(new RegExp(`storage_ops_volume_last_backup_duration_seconds\\{${v}\\} [\\d.]+`));
+      expect(body).toContain(`storage_ops_drill_success{${v}} 1`);
+      expect(body).toMatch(/storage_ops_op_duration_seconds_bucket\{le="\+Inf",op="schedule_job"\} 1/);
+      expect(body).toMatch(/storage_ops_jobs\{status="succeeded"\} [1-9]/);
       for (const e of engines) expect(body).toContain(`storage_ops_engine_up{host="${e.name}"} 1`);
       expect(body).toContain('storage_ops_engine_up{host="gone"} 0');
       expect(body).toContain('storage_ops_threshold_ratio{level="critical"} 0.9');
@@ -125,6 +155,7 @@ describeDocker('metrics and alert rules', () => {
       expect(size).toBe(report.rootFilesystem.totalBytes);
     } finally {
       child.kill('SIGTERM');
+      await docker(engines[0]!, 'volume', 'rm', '-f', volume).catch(() => undefined);
     }
   });
 
@@ -133,7 +164,7 @@ describeDocker('metrics and alert rules', () => {
     const rules = join(dir, 'rules.yml');
     writeFileSync(rules, alertRulesYaml(80, 90, '5m'));
     const check = await run('promtool', ['check', 'rules', rules]);
-    expect(check.stdout).toMatch(/SUCCESS: 4 rules found/);
+    expect(check.stdout).toMatch(/SUCCESS: 6 rules found/);
     const tests = join(dir, 'tests.yml');
     writeFileSync(
       tests,
@@ -150,7 +181,36 @@ tests:
     values: '0.50x10'
   - series: 'storage_ops_engine_up{host="d"}'
     values: '0x10'
+  # Backed up at t=0 (unix time 0 in promtool's clock): stale once over 26 h old.
+  - series: 'storage_ops_volume_last_backup_timestamp_seconds{host="a",volume="db"}'
+    values: '0x2000'
+  - series: 'storage_ops_volume_last_backup_timestamp_seconds{host="a",volume="fresh"}'
+    values: '0+60x2000'
+  - series: 'storage_ops_drill_success{host="a",volume="db"}'
+    values: '1 1 0 0 0'
+  - series: 'storage_ops_drill_success{host="a",volume="ok"}'
+    values: '1x10'
   alert_rule_test:
+  - eval_time: 25h
+    alertname: VolumeBackupStale
+    exp_alerts: []
+  - eval_time: 27h
+    alertname: VolumeBackupStale
+    exp_alerts:
+    - exp_labels: { severity: warning, host: a, volume: db }
+      exp_annotations:
+        summary: "No good backup of volume db on a in over 26 hours"
+        description: "The newest good backup of db on a finished 1d 3h 0m 0s ago. Check its schedule (storage-ops schedules) or run: storage-ops backup db --host a"
+  - eval_time: 1m
+    alertname: RestoreDrillFailed
+    exp_alerts: []
+  - eval_time: 3m
+    alertname: RestoreDrillFailed
+    exp_alerts:
+    - exp_labels: { severity: critical, host: a, volume: db }
+      exp_annotations:
+        summary: "The last restore drill of volume db on a failed"
+        description: "Its newest backup did not restore as it was backed up (the drill's post and reports/ say what failed). Do not count on it: take a new backup with storage-ops backup db --host a, then run the drill again."
   - eval_time: 6m
     alertname: DockerStorageNearlyFull
     exp_alerts:

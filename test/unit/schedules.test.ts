@@ -161,6 +161,35 @@ describe('scheduler', () => {
     expect(status?.current).toBeNull();
   });
 
+  it('autoCleanup at critical removes build cache and dangling images (never volumes) under the schedule\'s policy approval, and posts its preview', async () => {
+    const { deps, engine } = await monitorDeps({ autoCleanup: true });
+    engine.volumes = [fakeVolume('orphan')];
+    engine.df.volumes = [{ name: 'orphan', driver: 'local', size: 5 * GB, refCount: 0 }];
+    engine.images = [
+      { id: 'sha256:dangling1', repoTags: [], created: '2026-01-01T00:00:00Z', size: 2 * GB, dangling: true },
+      { id: 'sha256:tagged1', repoTags: ['app:1'], created: '2026-01-01T00:00:00Z', size: 3 * GB, dangling: false },
+    ];
+    engine.df.images = engine.images.map((i) => ({ id: i.id, repoTags: i.repoTags, created: i.created, size: i.size, sharedSize: 0, containers: 0 }));
+    engine.df.buildCache = [{ id: 'cache1', type: 'regular', description: 'RUN make', size: GB, inUse: false, shared: false, lastUsedAt: null }];
+    const seen = posts(deps);
+    usage(engine, 95);
+    expect((await runSchedule(deps, deps.config.schedules[0]!, 'cron', 'schedule:cron')).outcome).toBe('succeeded');
+    const post = seen[0]!.view;
+    expect(post.summary).toMatch(/^ok → critical/);
+    expect(post.notes?.join('\n')).toMatch(/Automatic clean-up \(policy schedule:disk, request \w+\)/);
+    expect(post.notes?.join('\n')).toMatch(/remove image <none> dangling1 \(2GB\)\n  remove build_cache regular RUN make \(1GB\)/);
+    expect(post.notes?.join('\n')).toMatch(/Clean-up removed 2 item\(s\), 3GB reclaimed; volumes are never touched/);
+    expect(engine.images.map((i) => i.id)).toEqual(['sha256:tagged1']);
+    expect(engine.df.buildCache).toEqual([]);
+    expect(engine.volumes.map((v) => v.name)).toEqual(['orphan']);
+    const approval = ((await deps.state.read()).approvals ?? []).find((a) => a.op === 'system_cleanup');
+    expect(approval).toMatchObject({ status: 'executed', decidedBy: 'policy:schedule:disk', requester: { id: 'schedule:disk' } });
+    // Still critical on the next check: no second post and no second clean-up.
+    expect((await runSchedule(deps, deps.config.schedules[0]!, 'cron', 'schedule:cron')).outcome).toBe('succeeded');
+    expect(seen).toHaveLength(1);
+    expect(((await deps.state.read()).approvals ?? []).filter((a) => a.op === 'system_cleanup')).toHaveLength(1);
+  });
+
   it('never overlaps a run still going, and keeps the history bounded', async () => {
     const { deps, engine } = await monitorDeps({ keepRuns: 2 });
     usage(engine, 10);
@@ -269,10 +298,70 @@ describe('restore drill', () => {
     expect(engine.volumes.filter((v) => v.name.startsWith('storage-ops-drill-'))).toEqual([]);
     expect(drillRecords(await deps.state.read())).toMatchObject([{ volume: 'db', ok: false }]);
 
+    // Scratch volumes of killed drills (over a day old, no live drill holding them) go at the next drill; others stay.
+    const old = new Date(deps.now().getTime() - 2 * 86_400_000).toISOString();
+    engine.volumes.push(
+      { ...fakeVolume('storage-ops-drill-db-dead0001', { 'storage-ops.drill': 'true', 'storage-ops.drill.backup': 'db_20260101_000000' }), createdAt: old },
+      { ...fakeVolume('storage-ops-drill-db-young001', { 'storage-ops.drill': 'true' }), createdAt: deps.now().toISOString() },
+      { ...fakeVolume('not-a-drill'), createdAt: old },
+    );
+    await runSchedule(deps, spec, 'manual', 'cli:unit');
+    expect(seen[2]?.view.notes).toContain('Removed scratch volume(s) left by interrupted drills: storage-ops-drill-db-dead0001');
+    expect(engine.volumes.map((v) => v.name)).toEqual(['db', 'storage-ops-drill-db-young001', 'not-a-drill']);
+
     // A volume with no backup is a failed drill too.
     const none = await fakeDeps([new FakeEngine()], { schedules: [{ name: 'drill', kind: 'drill', cron: '0 4 * * sun', volumes: ['ghost'] }] });
     const nonePosts = posts(none);
     await runSchedule(none, none.config.schedules[0]!, 'manual', 'cli:unit');
     expect(nonePosts[0]?.view.findings?.[0]?.message).toBe(`ghost: volume ghost has no backup on ${none.engines.get().host.name} to restore`);
+  });
+});
+
+describe('report schedule', () => {
+  it('reports growth since the previous report, a least-squares fill-up forecast with its window, stale backups, and writes the chart PNG', async () => {
+    const engine = new FakeEngine();
+    engine.volumes = [fakeVolume('db'), fakeVolume('logs')];
+    engine.volumeTars.set('db', buildTar([{ name: 'a', content: 'x' }]));
+    const deps = await fakeDeps([engine], { schedules: [{ name: 'weekly', kind: 'report', cron: '0 8 * * *', staleBackupDays: 3, trendDays: 14 }] });
+    const seen = posts(deps);
+    const spec = deps.config.schedules[0]!;
+    const day0 = Date.parse('2026-11-01T08:00:00Z');
+    await runOp(deps, volumeBackup, { volumes: ['db'] }, { actor: testActor });
+    for (let day = 0; day < 4; day++) {
+      deps.now = () => new Date(day0 + day * 86_400_000);
+      // 1 GB more every day on a 100 GB filesystem; db grows 1000 bytes a day, logs stays.
+      engine.fs = { path: '/var/lib/docker', filesystem: '/dev/sda1', totalBytes: 100 * GB, usedBytes: (50 + day) * GB, availableBytes: (50 - day) * GB };
+      engine.df.volumes = [
+        { name: 'db', driver: 'local', size: 5000 + day * 1000, refCount: 1 },
+        { name: 'logs', driver: 'local', size: 700, refCount: 0 },
+      ];
+      expect((await runSchedule(deps, spec, 'cron', 'schedule:cron')).outcome).toBe('succeeded');
+    }
+    const first = seen[0]!.view;
+    expect(first.fields).toContainEqual({ label: 'Days until full', value: null });
+    expect(first.tables?.find((t) => t.id === 'volume-growth')?.rows[0]).toMatchObject({ volume: 'db', growth: null, note: 'first report' });
+
+    const last = seen[3]!.view;
+    expect(last.summary).toMatch(/^root filesystem 53 % used \(ok\), full in 47\.0 days; 2 volume\(s\); 1 without a recent backup$/);
+    expect(last.fields).toContainEqual({ label: 'Growth per day (trend)', value: GB, type: 'bytes' });
+    expect(last.fields).toContainEqual({ label: 'Days until full', value: 47 });
+    expect(last.fields).toContainEqual({ label: 'Forecast window', value: 'least squares over 4 samples from 2026-11-01T08:00:00.000Z to 2026-11-04T08:00:00.000Z (window 14 day(s))' });
+    expect(last.tables?.find((t) => t.id === 'volume-growth')).toMatchObject({
+      title: 'Volume growth since 2026-11-03T08:00:00.000Z',
+      rows: [
+        { volume: 'db', size: 8000, growth: 1000, note: '' },
+        { volume: 'logs', size: 700, growth: 0, note: '' },
+      ],
+    });
+    // db was backed up "today" (the fake clock's day 0 is before the backup's real time), logs never.
+    expect(last.findings?.map((f) => f.message)).toEqual(['volume logs has never been backed up (more than 3 days)']);
+    expect(last.charts?.[0]).toMatchObject({ id: 'root-usage', kind: 'line', unit: 'percent', points: [{ value: 50 }, { value: 51 }, { value: 52 }, { value: 53 }] });
+
+    // Without Slack: the markdown in reports/ and the chart as a PNG beside it.
+    const md = readFileSync(join(deps.dataDir, seen[3]!.file!), 'utf8');
+    const png = /!\[[^\]]+\]\(([^)]+\.png)\)/.exec(md)?.[1];
+    expect(png).toMatch(/^weekly-20261104T080000Z-\w{8}-root-usage\.png$/);
+    expect(readFileSync(join(deps.dataDir, 'reports', png!)).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(md).toContain('| db | 8kB | 1kB |  |');
   });
 });

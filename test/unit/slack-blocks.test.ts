@@ -11,7 +11,7 @@ import { approvalMessage } from '../../src/bot/blocks/approval-blocks.js';
 import { progressLine } from '../../src/bot/blocks/job-blocks.js';
 import { cut, esc } from '../../src/bot/blocks/mrkdwn.js';
 import { viewBlocks } from '../../src/bot/blocks/view-blocks.js';
-import { chartPng } from '../../src/bot/blocks/chart-png.js';
+import { chartPng } from '../../src/core/views/chart-png.js';
 import { parseCommandLine, visibilityFor } from '../../src/bot/command-line.js';
 import type { ApprovalRecord } from '../../src/core/approval-record.js';
 import type { View } from '../../src/core/view.js';

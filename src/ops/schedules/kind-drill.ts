@@ -7,7 +7,7 @@
  */
 import type { ScheduleSpec } from '../../config/schedule-config.js';
 import { listBackups } from '../../backup/catalog.js';
-import { drillBackup, recordDrill, type DrillOutcome } from '../../backup/restore-drill.js';
+import { drillBackup, recordDrill, removeLeftoverScratch, type DrillOutcome } from '../../backup/restore-drill.js';
 import { OpsError } from '../../core/errors.js';
 import type { OpContext } from '../../core/op.js';
 import type { Deps } from '../../core/ports.js';
@@ -30,6 +30,7 @@ export async function runDrill(deps: Deps, spec: ScheduleSpec, ctx: OpContext): 
       hint: spec.label ? `Check the label with \`storage-ops volumes --label ${spec.label} --host ${host}\`` : `Back something up first: storage-ops backup VOLUME --host ${host}`,
     });
   }
+  const leftovers = await removeLeftoverScratch(deps, engine);
   const outcomes: DrillOutcome[] = [];
   for (const [i, volume] of volumes.entries()) {
     if (ctx.signal.aborted) throw new OpsError('cancelled', `restore drill ${spec.name} was cancelled after ${i} of ${volumes.length} volume(s)`);
@@ -79,7 +80,10 @@ export async function runDrill(deps: Deps, spec: ScheduleSpec, ctx: OpContext): 
       },
     ],
     findings,
-    notes: outcomes.flatMap((o) => o.notes.map((n) => `${o.volume}: ${n}`)),
+    notes: [
+      ...outcomes.flatMap((o) => o.notes.map((n) => `${o.volume}: ${n}`)),
+      ...(leftovers.length ? [`Removed scratch volume(s) left by interrupted drills: ${leftovers.join(', ')}`] : []),
+    ],
   };
-  return { view, details: { host, restorable: outcomes.length - failed.length, failed: failed.length, outcomes } };
+  return { view, details: { host, restorable: outcomes.length - failed.length, failed: failed.length, outcomes, leftoversRemoved: leftovers } };
 }

@@ -1,12 +1,14 @@
 /**
  * alert_rules: Prometheus alerting rules over storage-ops' own /metrics (seed §6.2), with the
  * configured thresholds. Unlike node_exporter rules bound to one mount point, they cover every
- * configured engine, local or remote. Checked with `promtool check rules` and `promtool test rules`.
+ * configured engine, local or remote; and beyond disk space, they watch the backups themselves:
+ * a volume whose newest good backup is too old, a restore drill that failed. Checked with
+ * `promtool check rules` and `promtool test rules`.
  */
 import { z } from 'zod';
 import { defineOp } from '../../core/op.js';
 
-export function alertRulesYaml(warnPercent: number, criticalPercent: number, forDuration: string): string {
+export function alertRulesYaml(warnPercent: number, criticalPercent: number, forDuration: string, staleBackupHours = 26): string {
   const w = (warnPercent / 100).toFixed(2);
   const c = (criticalPercent / 100).toFixed(2);
   return `groups:
@@ -44,6 +46,23 @@ export function alertRulesYaml(warnPercent: number, criticalPercent: number, for
     annotations:
       summary: "Over 20% of the Docker disk on {{ $labels.host }} is reclaimable"
       description: "Unused images, stopped containers, build cache or volumes take {{ $value | humanizePercentage }} of the disk. Preview with: storage-ops cleanup --host {{ $labels.host }}"
+- name: storage_ops_backups
+  rules:
+  - alert: VolumeBackupStale
+    expr: time() - storage_ops_volume_last_backup_timestamp_seconds > ${staleBackupHours * 3600}
+    for: ${forDuration}
+    labels:
+      severity: warning
+    annotations:
+      summary: "No good backup of volume {{ $labels.volume }} on {{ $labels.host }} in over ${staleBackupHours} hours"
+      description: "The newest good backup of {{ $labels.volume }} on {{ $labels.host }} finished {{ $value | humanizeDuration }} ago. Check its schedule (storage-ops schedules) or run: storage-ops backup {{ $labels.volume }} --host {{ $labels.host }}"
+  - alert: RestoreDrillFailed
+    expr: storage_ops_drill_success == 0
+    labels:
+      severity: critical
+    annotations:
+      summary: "The last restore drill of volume {{ $labels.volume }} on {{ $labels.host }} failed"
+      description: "Its newest backup did not restore as it was backed up (the drill's post and reports/ say what failed). Do not count on it: take a new backup with storage-ops backup {{ $labels.volume }} --host {{ $labels.host }}, then run the drill again."
 `;
 }
 
@@ -51,15 +70,16 @@ export const alertRules = defineOp({
   name: 'alert_rules',
   verb: 'alert-rules',
   summary: 'Print Prometheus alerting rules for the /metrics of storage-ops serve',
-  description: 'Uses the configured thresholds (thresholds.warnPercent/criticalPercent). Save the output as a rules file and list it under rule_files in prometheus.yml.',
+  description: 'Disk rules use the configured thresholds (thresholds.warnPercent/criticalPercent); backup rules fire on a stale newest backup (--stale-backup-hours) and on a failed restore drill. Save the output as a rules file and list it under rule_files in prometheus.yml.',
   effect: 'read',
   input: z.strictObject({
     for: z.string().regex(/^\d+[smh]$/, 'like 5m').default('5m').describe('how long a condition must hold before the alert fires (default 5m)'),
+    staleBackupHours: z.number().int().min(1).max(24 * 366).default(26).describe('alert when a volume\'s newest good backup is older than this many hours (default 26: a nightly backup that missed one night)'),
   }),
   output: z.object({ yaml: z.string() }),
-  examples: ['> /etc/prometheus/rules/storage-ops.yml'],
+  examples: ['> /etc/prometheus/rules/storage-ops.yml', '--stale-backup-hours 170 > /etc/prometheus/rules/storage-ops.yml'],
   async run(deps, input) {
-    return { yaml: alertRulesYaml(deps.config.thresholds.warnPercent, deps.config.thresholds.criticalPercent, input.for) };
+    return { yaml: alertRulesYaml(deps.config.thresholds.warnPercent, deps.config.thresholds.criticalPercent, input.for, input.staleBackupHours) };
   },
   // The CLI's text must stay a valid rules file (`alert-rules > rules.yml`): the summary is a YAML comment and the rest is the YAML alone.
   view: (o) => ({

@@ -1,12 +1,13 @@
 /**
- * A view's chart as a PNG for Slack: the chart data becomes a Vega-Lite spec, Vega renders it to
+ * A view's chart as a PNG (Slack uploads it; schedule reports write it beside their markdown
+ * under reports/): the chart data becomes a Vega-Lite spec, Vega renders it to
  * SVG on the server (no browser, no canvas), and resvg turns the SVG into a PNG with the
  * system's fonts. Bytes are scaled to one readable unit; thresholds become labelled rule lines.
  */
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { ViewChart } from '../../core/view.js';
+import type { ViewChart } from '../view.js';
 
 const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
 
