@@ -204,9 +204,15 @@ export async function runResticExclusive(
   }
 }
 
+/** Repositories this process opened lately: each restic run costs a key derivation (~0.5 s), so the check is not repeated. */
+const opened = new Map<string, number>();
+const OPENED_FOR_MS = 60_000;
+
 /** Makes sure the repository exists and opens with the password; creates it when the store says init. */
 export async function ensureRepository(deps: Pick<Deps, 'config' | 'dataDir' | 'log'>, s: ResticStoreConfig, what: string, signal?: AbortSignal): Promise<void> {
   requireRestic(what);
+  const key = `${s.name}\u0000${s.repository}`;
+  if (performance.now() - (opened.get(key) ?? -Infinity) < OPENED_FOR_MS) return;
   try {
     await runRestic(deps, s, ['cat', 'config'], { what, signal });
   } catch (err) {
@@ -214,6 +220,7 @@ export async function ensureRepository(deps: Pick<Deps, 'config' | 'dataDir' | '
     await runRestic(deps, s, ['init'], { what: `creating the repository of restic store "${s.name}"`, signal });
     deps.log.info('restic repository created', { store: s.name });
   }
+  opened.set(key, performance.now());
 }
 
 /** restic as a stream stage (backup --stdin: write the tar in; dump: read it out). */
