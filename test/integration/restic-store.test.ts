@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cli, docker } from '../harness/docker-cli.js';
-import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, uniqueName, type TestEngine } from '../harness/engines.js';
+import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
+import { createMetricsCollector } from '../../src/ops/system/metrics.js';
 import { FIDELITY_SCRIPT, mountpoint, populate, treeOf } from './backup-helpers.js';
 
 interface BackupJson {
@@ -108,6 +109,31 @@ describeDocker('restic backup stores', () => {
     const grown = rawSize() - before;
     expect(grown).toBeLessThan(first.bytes * 0.01);
     expect(second.addedBytes).toBeLessThan(first.bytes * 0.01);
+  });
+
+  it('report and /metrics show the store\'s size and deduplication ratio', async () => {
+    const r = cli(['report', '--json'], env);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { backupStores: Array<{ name: string; storedBytes: number | null; logicalBytes: number | null; snapshots: number | null; dedupRatio: number | null; error: string | null }>; warnings: string[] };
+    const offsite = out.backupStores.find((st) => st.name === 'offsite')!;
+    // Two snapshots of the same tar stream, stored once.
+    expect(offsite).toMatchObject({ snapshots: 2, logicalBytes: first.bytes * 2, error: null });
+    expect(offsite.dedupRatio).toBeGreaterThan(1.9);
+    expect(out.backupStores.find((st) => st.name === 'wrongpw')!.error).toMatch(/refused the password/);
+    expect(out.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^backup store empty: .*no restic repository/)]));
+    const text = cli(['report'], env).stdout;
+    expect(text).toMatch(/^offsite\s+2\s+\S+\s+\S+\s+\d+\.\d\dx$/m);
+    const deps = await makeDeps([engine], { backup: { stores: [{ name: 'offsite', kind: 'restic', repository: repo, passwordFile: join(dir, 'pw') }] } });
+    const metrics = createMetricsCollector(deps);
+    try {
+      const scrape = await metrics.collect();
+      expect(scrape).toContain('storage_ops_backup_store_snapshots{store="offsite"} 2');
+      expect(scrape).toContain(`storage_ops_backup_store_bytes{store="offsite",kind="logical"} ${first.bytes * 2}`);
+      expect(Number(/storage_ops_backup_store_dedup_ratio\{store="offsite"\} ([\d.]+)/.exec(scrape)?.[1])).toBeGreaterThan(1.9);
+    } finally {
+      metrics.stop();
+      rmSync(deps.dataDir, { recursive: true, force: true });
+    }
   });
 
   it('verifies: restic check on a sample of the repository, and a full read compared by sha256 and counts', () => {
