@@ -7,7 +7,8 @@
  *     backup: everything is new);
  *   - the same backup again into that repository, the volume unchanged (how many bytes it adds:
  *     restic `data_added` and the growth of `restic stats --mode raw-data`);
- *   - once, after a 5 MB file is added to the volume: the bytes that backup adds.
+ *   - once, after a 5 MB file is added to the volume: the bytes that backup adds;
+ *   - for scale, restic alone: `tar -c` in a helper container piped into `restic backup --stdin`.
  * All through the built CLI as a child process (wall time, start-up included). Prints each ratio
  * against its target, writes .bench/restic-results.json, and with --markdown the README table.
  */
@@ -99,8 +100,19 @@ async function main(): Promise<void> {
       return (JSON.parse(stdout) as { total_size: number }).total_size;
     };
 
+    // restic alone, for scale: the volume's tar from a helper container piped straight into restic
+    // (what a shell script would do), first backup into an empty repository; init is not timed.
+    const resticAlone = async (i: number): Promise<number> => {
+      const renv = { PATH: process.env.PATH, HOME: work, RESTIC_REPOSITORY: join(work, `alone-${i}`), RESTIC_PASSWORD_FILE: pw, RESTIC_CACHE_DIR: join(work, 'cache') };
+      await run('restic', ['init'], { env: renv });
+      const t = performance.now();
+      await run('bash', ['-o', 'pipefail', '-c', `docker -H ${engine.url} run --rm --network none -v ${vol}:/v:ro ${HELPER} tar -c -C /v . | restic backup --stdin --stdin-filename ${vol}.tar --quiet`], { env: renv, maxBuffer: 16 << 20 });
+      return (performance.now() - t) / 1000;
+    };
+
     // Warm the page cache for every method alike.
     await backup([vol], env);
+    const alone: number[] = [];
     const local: number[] = [];
     const first: number[] = [];
     const again: number[] = [];
@@ -118,6 +130,7 @@ async function main(): Promise<void> {
       first.push(f.seconds);
       tarBytes = f.b.bytes;
       repoBytes = await rawSize(i);
+      alone.push(await resticAlone(i));
       const a = await backup([vol, '--store', `r${i}`], env);
       again.push(a.seconds);
       addedAgain.push(a.b.addedBytes ?? Number.NaN);
@@ -132,6 +145,7 @@ async function main(): Promise<void> {
     const localS = median(local);
     const firstS = median(first);
     const againS = median(again);
+    const aloneS = median(alone);
     const addedShare = Math.max(median(addedAgain), median(grownAgain)) / tarBytes;
     const checks = [
       { what: 'first restic backup time vs local zstd backup (restic / local)', value: firstS / localS, target: '<= 2', ok: firstS / localS <= 2 },
@@ -141,7 +155,7 @@ async function main(): Promise<void> {
       volumeMB: volumeBytes / MB,
       runs: RUNS,
       restic: version.trim(),
-      seconds: { localZstd: localS, resticFirst: firstS, resticUnchanged: againS, resticAfter5MB: changed.seconds },
+      seconds: { localZstd: localS, resticAlone: aloneS, resticFirst: firstS, resticUnchanged: againS, resticAfter5MB: changed.seconds },
       bytes: { tarStream: tarBytes, localZstdArchive: localBytes, resticRepositoryAfterFirst: repoBytes, addedByUnchanged: median(addedAgain), repositoryGrowthUnchanged: median(grownAgain), addedAfter5MB: changed.b.addedBytes, repositoryGrowthAfter5MB: grownChanged },
       checks,
       machine: { cpus: cpus().length, node: process.version, loadAverageAtEnd: loadavg() },
@@ -150,6 +164,7 @@ async function main(): Promise<void> {
     console.log(`volume ${(volumeBytes / MB).toFixed(0)} MB (tar stream ${(tarBytes / MB).toFixed(1)} MB); medians of ${RUNS} runs; ${version.trim()}`);
     console.log(`  local backup (zstd)              ${localS.toFixed(2)} s, archive ${(localBytes / MB).toFixed(1)} MB`);
     console.log(`  restic, first backup (empty repo) ${firstS.toFixed(2)} s, repository ${(repoBytes / MB).toFixed(1)} MB`);
+    console.log(`  restic alone (tar | restic)      ${aloneS.toFixed(2)} s (first backup, no storage-ops: for scale)`);
     console.log(`  restic, unchanged volume again   ${againS.toFixed(2)} s, added ${(median(addedAgain) / 1000).toFixed(1)} kB (repository grew ${(median(grownAgain) / 1000).toFixed(1)} kB)`);
     console.log(`  restic, after adding a 5 MB file ${changed.seconds.toFixed(2)} s, added ${((changed.b.addedBytes ?? 0) / MB).toFixed(2)} MB (repository grew ${(grownChanged / MB).toFixed(2)} MB)`);
     console.log('');
@@ -162,6 +177,7 @@ async function main(): Promise<void> {
       console.log('|---|---|---|');
       console.log(`| \`storage-ops backup\` (local store, zstd) | ${localS.toFixed(2)} s, ${(localBytes / MB).toFixed(1)} MB | |`);
       console.log(`| \`backup --store\`, first backup into an empty repository | ${firstS.toFixed(2)} s, ${(repoBytes / MB).toFixed(1)} MB stored | |`);
+      console.log(`| restic alone: \`tar -c | restic backup --stdin\`, first backup | ${aloneS.toFixed(2)} s | |`);
       console.log(`| the same, volume unchanged | ${againS.toFixed(2)} s, ${(median(grownAgain) / 1000).toFixed(1)} kB stored | |`);
       console.log(`| the same, after adding a 5 MB file | ${changed.seconds.toFixed(2)} s, ${(grownChanged / MB).toFixed(2)} MB stored | |`);
       for (const c of checks) console.log(`| ${c.what} | **${c.value.toFixed(3)}** ${c.ok ? '✓' : '✗'} | ${c.target} |`);
