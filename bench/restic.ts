@@ -177,7 +177,7 @@ async function main(): Promise<void> {
       console.log('|---|---|---|');
       console.log(`| \`storage-ops backup\` (local store, zstd) | ${localS.toFixed(2)} s, ${(localBytes / MB).toFixed(1)} MB | |`);
       console.log(`| \`backup --store\`, first backup into an empty repository | ${firstS.toFixed(2)} s, ${(repoBytes / MB).toFixed(1)} MB stored | |`);
-      console.log(`| restic alone: \`tar -c | restic backup --stdin\`, first backup | ${aloneS.toFixed(2)} s | |`);
+      console.log(`| restic alone: \`tar -c \\| restic backup --stdin\`, first backup | ${aloneS.toFixed(2)} s | |`);
       console.log(`| the same, volume unchanged | ${againS.toFixed(2)} s, ${(median(grownAgain) / 1000).toFixed(1)} kB stored | |`);
       console.log(`| the same, after adding a 5 MB file | ${changed.seconds.toFixed(2)} s, ${(grownChanged / MB).toFixed(2)} MB stored | |`);
       for (const c of checks) console.log(`| ${c.what} | **${c.value.toFixed(3)}** ${c.ok ? '✓' : '✗'} | ${c.target} |`);
