@@ -5,7 +5,7 @@
  * built CLI, running in the CLI process without serve and handed to serve when one runs.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -91,6 +91,22 @@ describeDocker('schedules on a real engine', () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]?.view.summary).toMatch(/^ok → warning: warning: root filesystem [\d.]+ % used/);
     expect(scheduleData(await deps.state.read()).status.disk?.monitor?.level).toBe('warning');
+  });
+
+  it('serve refuses to start with a bad cron or time zone, naming the schedule and the key', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'so-sched-bad-'));
+    dirs.push(dataDir);
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ cron: '61 2 * * *' }, /key "schedules\[1\]\.cron" is invalid: schedule "bad": cron minute 61 is out of range 0-59/],
+      [{ cron: '0 2 * * *', timezone: 'Europe/Berlln' }, /key "schedules\[1\]\.timezone" is invalid: schedule "bad": timezone "Europe\/Berlln" is not an IANA time zone/],
+    ];
+    for (const [bad, message] of cases) {
+      const cfg = join(dataDir, 'config.json');
+      writeFileSync(cfg, JSON.stringify({ hosts: [{ name: engine.name, url: engine.url }], schedules: [{ name: 'ok', kind: 'report', cron: '0 8 * * *' }, { name: 'bad', kind: 'report', ...bad }] }));
+      const r = cli(['serve'], { ...cliEnv(engine, dataDir), STORAGE_OPS_CONFIG: cfg, STORAGE_OPS_HTTP_PORT: '0' });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
   });
 
   it('schedule add, run (here, then in serve) and rm through the CLI', async () => {

@@ -15,6 +15,7 @@ import { runOp } from '../../src/core/run-op.js';
 import { renderViewText } from '../../src/core/views/render-text.js';
 import { forecastFull, leastSquares } from '../../src/ops/schedules/forecast.js';
 import { nextLevel } from '../../src/ops/schedules/monitor-level.js';
+import { MAX_SAMPLES_PER_HOST, recordUsage, usageHistory } from '../../src/ops/schedules/usage-history.js';
 import { runSchedule } from '../../src/ops/schedules/schedule-job.js';
 import { scheduleRun } from '../../src/ops/schedules/schedule-run.js';
 import { claimRun, scheduleData } from '../../src/ops/schedules/schedule-store.js';
@@ -317,6 +318,24 @@ describe('restore drill', () => {
   });
 });
 
+describe('restore drill and disk space', () => {
+  it('skips a volume whose scratch copy would take the root filesystem to critical, says so, and records no failure', async () => {
+    const engine = new FakeEngine();
+    engine.volumes = [fakeVolume('db')];
+    engine.volumeTars.set('db', buildTar([{ name: 'a.txt', content: 'x'.repeat(2000) }]));
+    const deps = await fakeDeps([engine], { schedules: [{ name: 'drill', kind: 'drill', cron: '0 4 * * sun' }] });
+    await runOp(deps, volumeBackup, { volumes: ['db'] }, { actor: testActor });
+    const seen = posts(deps);
+    // 10 kB filesystem, 7 kB used: 2 kB more would make it 90 %.
+    engine.fs = { path: '/var/lib/docker', filesystem: '/dev/sda1', totalBytes: 10_000, usedBytes: 7_000, availableBytes: 3_000 };
+    await runSchedule(deps, deps.config.schedules[0]!, 'manual', 'cli:unit');
+    expect(seen[0]?.view.summary).toBe('No volume drilled; 1 skipped for lack of space: db');
+    expect(seen[0]?.view.findings).toMatchObject([{ severity: 'warning', message: expect.stringMatching(/^db \(backup db_\d{8}_\d{6}\) was not drilled: restoring 2kB would take \/var\/lib\/docker on fake to 90\.0 % \(critical at 90 %\)$/) }]);
+    expect(engine.calls.filter((c) => c.startsWith('createVolume:'))).toEqual([]);
+    expect(drillRecords(await deps.state.read())).toEqual([]);
+  });
+});
+
 describe('report schedule', () => {
   it('reports growth since the previous report, a least-squares fill-up forecast with its window, stale backups, and writes the chart PNG', async () => {
     const engine = new FakeEngine();
@@ -363,5 +382,24 @@ describe('report schedule', () => {
     expect(png).toMatch(/^weekly-20261104T080000Z-\w{8}-root-usage\.png$/);
     expect(readFileSync(join(deps.dataDir, 'reports', png!)).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(md).toContain('| db | 8kB | 1kB |  |');
+  });
+});
+
+describe('usage history', () => {
+  it('is kept per host, in time order, and bounded (oldest samples go first)', async () => {
+    const deps = await fakeDeps([new FakeEngine()]);
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    const sample = (i: number) => ({ at: new Date(t0 + i * 60_000).toISOString(), usedBytes: i, capacityBytes: 10_000 });
+    await deps.state.update((data) => {
+      data.usageHistory = { a: Array.from({ length: MAX_SAMPLES_PER_HOST }, (_, i) => sample(i + 1)) };
+    });
+    await recordUsage(deps, 'a', sample(0));
+    await recordUsage(deps, 'a', sample(MAX_SAMPLES_PER_HOST + 1));
+    await recordUsage(deps, 'b', sample(5));
+    const a = await usageHistory(deps, 'a');
+    expect(a).toHaveLength(MAX_SAMPLES_PER_HOST);
+    expect(a[0]?.usedBytes).toBe(2);
+    expect(a.at(-1)?.usedBytes).toBe(MAX_SAMPLES_PER_HOST + 1);
+    expect(await usageHistory(deps, 'b')).toEqual([sample(5)]);
   });
 });

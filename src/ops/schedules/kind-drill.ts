@@ -3,15 +3,18 @@
  * label, or every volume with a backup on the host), the newest backup is restored into a scratch
  * volume, compared with the backup (counts from the manifest, tree checksum) and the scratch
  * volume removed (backup/restore-drill.ts). The post says "restorable" or what failed; each volume's outcome is
- * kept for /metrics (storage_ops_drill_success) and the failed-drill alert.
+ * kept for /metrics (storage_ops_drill_success) and the failed-drill alert. A drill never takes
+ * the engine's root filesystem to the critical threshold: a volume whose copy would is skipped
+ * (said in the post, not recorded as a failure).
  */
 import type { ScheduleSpec } from '../../config/schedule-config.js';
 import { listBackups } from '../../backup/catalog.js';
 import { drillBackup, recordDrill, removeLeftoverScratch, type DrillOutcome } from '../../backup/restore-drill.js';
 import { OpsError } from '../../core/errors.js';
+import { formatBytes } from '../../core/format.js';
 import type { OpContext } from '../../core/op.js';
 import type { Deps } from '../../core/ports.js';
-import type { View, ViewFinding } from '../../core/view.js';
+import type { Cell, View, ViewFinding } from '../../core/view.js';
 import type { KindResult } from './kind-result.js';
 
 async function drillTargets(deps: Deps, spec: ScheduleSpec, host: string): Promise<string[]> {
@@ -31,11 +34,25 @@ export async function runDrill(deps: Deps, spec: ScheduleSpec, ctx: OpContext): 
     });
   }
   const leftovers = await removeLeftoverScratch(deps, engine);
+  const rootDir = (await engine.info()).dockerRootDir;
+  const critical = spec.criticalPercent ?? deps.config.thresholds.criticalPercent;
   const outcomes: DrillOutcome[] = [];
+  const skipped: Array<{ volume: string; backupId: string; why: string }> = [];
   for (const [i, volume] of volumes.entries()) {
     if (ctx.signal.aborted) throw new OpsError('cancelled', `restore drill ${spec.name} was cancelled after ${i} of ${volumes.length} volume(s)`);
     ctx.onProgress({ phase: `drill ${volume}`, done: i, total: volumes.length, unit: 'items' });
     const newest = (await listBackups(deps, { host, volume }))[0];
+    if (newest) {
+      const fs = await engine.filesystemUsage(rootDir, ctx.signal);
+      const capacity = fs.usedBytes + fs.availableBytes;
+      const after = capacity > 0 ? ((fs.usedBytes + newest.content.dataBytes) / capacity) * 100 : 100;
+      if (after >= critical) {
+        const why = `restoring ${formatBytes(newest.content.dataBytes)} would take ${fs.path || rootDir} on ${host} to ${after.toFixed(1)} % (critical at ${critical} %)`;
+        skipped.push({ volume, backupId: newest.id, why });
+        deps.log.warn(`drill ${spec.name}: ${volume} skipped: ${why}`);
+        continue;
+      }
+    }
     const outcome: DrillOutcome = newest
       ? await drillBackup(deps, engine, newest, { actor: ctx.actor.id, signal: ctx.signal, onProgress: (p) => ctx.onProgress({ ...p, phase: `drill ${volume}: ${p.phase}` }) })
       : { volume, host, backupId: null, backupCreatedAt: null, ok: false, failure: `volume ${volume} has no backup on ${host} to restore`, checks: [], scratch: '', scratchRemoved: true, durationMs: 0, notes: [] };
@@ -51,11 +68,17 @@ export async function runDrill(deps: Deps, spec: ScheduleSpec, ctx: OpContext): 
       ? `Do not count on this backup: take a new one (\`storage-ops backup ${o.volume} --host ${host}\`) and check the store with \`storage-ops verify ${o.backupId}\``
       : `storage-ops backup ${o.volume} --host ${host}`,
   }));
+  for (const k of skipped) {
+    findings.push({ severity: 'warning', message: `${k.volume} (backup ${k.backupId}) was not drilled: ${k.why}`, advice: 'Free space on that engine (`storage-ops cleanup`) before the next drill' });
+  }
+  const skippedText = skipped.length ? `; ${skipped.length} skipped for lack of space: ${skipped.map((k) => k.volume).join(', ')}` : '';
   const view: View = {
     title: `Restore drill ${spec.name} on ${host}`,
     summary: failed.length
-      ? `${failed.length} of ${outcomes.length} volume(s) NOT restorable: ${failed.map((o) => o.volume).join(', ')}`
-      : `${outcomes.length} volume(s) restorable: newest backup restored into a scratch volume, file count and tree checksum match the backup`,
+      ? `${failed.length} of ${outcomes.length} volume(s) NOT restorable: ${failed.map((o) => o.volume).join(', ')}${skippedText}`
+      : outcomes.length
+        ? `${outcomes.length} volume(s) restorable: newest backup restored into a scratch volume, file count and tree checksum match the backup${skippedText}`
+        : `No volume drilled${skippedText}`,
     tables: [
       {
         id: 'drills',
@@ -68,7 +91,7 @@ export async function runDrill(deps: Deps, spec: ScheduleSpec, ctx: OpContext): 
           { key: 'took', label: 'TOOK', type: 'duration' },
           { key: 'failure', label: 'WHAT FAILED', type: 'text' },
         ],
-        rows: outcomes.map((o) => ({
+        rows: outcomes.map((o): Record<string, Cell> => ({
           volume: o.volume,
           backup: o.backupId,
           backedUp: o.backupCreatedAt,
@@ -76,7 +99,7 @@ export async function runDrill(deps: Deps, spec: ScheduleSpec, ctx: OpContext): 
           files: (o.checks.find((c) => c.what === 'regular files')?.found as number | undefined) ?? null,
           took: o.durationMs,
           failure: o.failure,
-        })),
+        })).concat(skipped.map((k) => ({ volume: k.volume, backup: k.backupId, backedUp: null, result: 'skipped', files: null, took: null, failure: k.why }))),
       },
     ],
     findings,
@@ -85,5 +108,5 @@ export async function runDrill(deps: Deps, spec: ScheduleSpec, ctx: OpContext): 
       ...(leftovers.length ? [`Removed scratch volume(s) left by interrupted drills: ${leftovers.join(', ')}`] : []),
     ],
   };
-  return { view, details: { host, restorable: outcomes.length - failed.length, failed: failed.length, outcomes, leftoversRemoved: leftovers } };
+  return { view, details: { host, restorable: outcomes.length - failed.length, failed: failed.length, outcomes, skipped, leftoversRemoved: leftovers } };
 }
