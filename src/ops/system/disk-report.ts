@@ -127,6 +127,8 @@ export const diskReport = defineOp({
   examples: ['', '--host prod-1 --warn-percent 70'],
   async run(deps, input, ctx) {
     const engine = deps.engines.get(input.host);
+    // restic stores are measured while the engine answers (each takes restic runs of its own).
+    const backupStoresP = resticStoreStats(deps);
     const warnPercent = input.warnPercent ?? deps.config.thresholds.warnPercent;
     const criticalPercent = input.criticalPercent ?? deps.config.thresholds.criticalPercent;
     if (warnPercent >= criticalPercent) {
@@ -136,7 +138,7 @@ export const diskReport = defineOp({
         hint: 'Give a warning threshold lower than the critical one, e.g. --warn-percent 80 --critical-percent 90',
       });
     }
-    const [info, df, backupStores] = await Promise.all([engine.info(), engine.systemDf(), resticStoreStats(deps)]);
+    const [info, df] = await Promise.all([engine.info(), engine.systemDf()]);
     const warnings: string[] = [];
     let rootFilesystem: z.output<typeof RootFs> | null = null;
     try {
@@ -148,6 +150,7 @@ export const diskReport = defineOp({
     } catch (err) {
       warnings.push(`root filesystem usage unavailable: ${toOpsError(err).toLine()}`);
     }
+    const backupStores = await backupStoresP;
     const images = df.images.map((i) => ({ ...i, uniqueSize: i.sharedSize >= 0 ? i.size - i.sharedSize : i.size }));
     const containers = df.containers.map(({ id, name, image, state, status, sizeRw, sizeRootFs, volumes }) => ({ id, name, image, state, status, sizeRw, sizeRootFs, volumes }));
     return {
