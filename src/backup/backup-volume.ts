@@ -134,14 +134,21 @@ async function writeArchive(deps: Deps, engine: EnginePort, volume: VolumeDetail
   const meter = new ProgressMeter(`backing up ${volume.name}`, opts.onProgress);
   const scan = new TarScanStream(undefined, meter);
   try {
-    // The size estimate (docker system df) arrives while the stream already runs.
-    void engine.systemDf().then(
-      (df) => {
-        const v = df.volumes.find((x) => x.name === volume.name);
-        if (v && v.size !== null) meter.total = v.size;
-      },
-      () => undefined,
-    );
+    // The size estimate: the tar size of this volume's last backup, else `docker system df`
+    // (arriving while the stream already runs). The latter makes the engine walk every volume
+    // on the host, competing with the archive read for the engine's CPU and disk (measured: 0.2 s
+    // of engine CPU beside 0.7 s for reading a volume of 40,000 small files), so it is only the fallback.
+    const previous = (await listBackups(deps, { volume: volume.name, host: engine.host.name }))[0];
+    if (previous) meter.total = previous.content.tarBytes;
+    else {
+      void engine.systemDf().then(
+        (df) => {
+          const v = df.volumes.find((x) => x.name === volume.name);
+          if (v && v.size !== null && meter.total === undefined) meter.total = v.size;
+        },
+        () => undefined,
+      );
+    }
     archive = await engine.exportVolume(volume.name, opts.signal);
     const stages: Stage[] = [
       { name: 'engine', stream: archive.stream },

@@ -11,6 +11,7 @@ import { OpsError } from '../core/errors.js';
 import type { HostRef, VolumeArchive, VolumeRootAttributes } from '../core/ports.js';
 import { engineError } from './engine-errors.js';
 import { createHelper, removeQuietly, runHelper } from './helper-container.js';
+import { getOverSocket } from './socket-archive.js';
 
 const MOUNT = '/volume';
 
@@ -18,8 +19,12 @@ export async function exportVolume(docker: Docker, host: HostRef, image: string,
   const helper = await createHelper(docker, host, image, { purpose: 'backup-read', mounts: [{ volume: name, target: MOUNT, readOnly: true }] });
   try {
     // "/volume/." archives the content with "./" names, as `tar -C /volume -c .` would.
-    const res = (await helper.getArchive({ path: `${MOUNT}/.`, abortSignal: signal })) as unknown as IncomingMessage;
-    return { stream: res, close: () => removeQuietly(helper) };
+    const socketPath = (docker.modem as { socketPath?: unknown }).socketPath;
+    const stream =
+      typeof socketPath === 'string'
+        ? await getOverSocket(socketPath, `/containers/${encodeURIComponent(helper.id)}/archive?path=${encodeURIComponent(`${MOUNT}/.`)}`, signal)
+        : ((await helper.getArchive({ path: `${MOUNT}/.`, abortSignal: signal })) as unknown as IncomingMessage);
+    return { stream, close: () => removeQuietly(helper) };
   } catch (err) {
     await removeQuietly(helper);
     throw engineError(err, host, `reading volume ${name}`);

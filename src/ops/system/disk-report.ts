@@ -138,11 +138,19 @@ export const diskReport = defineOp({
         hint: 'Give a warning threshold lower than the critical one, e.g. --warn-percent 80 --critical-percent 90',
       });
     }
-    const [info, df] = await Promise.all([engine.info(), engine.systemDf()]);
+    // The root filesystem is read by a helper container; it runs while the engine computes
+    // system df (on an engine with many volumes that is the long part), not after it.
+    const infoP = engine.info();
+    const fsP = infoP.then((i) => engine.filesystemUsage(i.dockerRootDir, ctx.signal)).then(
+      (fs) => ({ fs, err: null }),
+      (err: unknown) => ({ fs: null, err }),
+    );
+    const [info, df] = await Promise.all([infoP, engine.systemDf()]);
     const warnings: string[] = [];
     let rootFilesystem: z.output<typeof RootFs> | null = null;
     try {
-      const fs = await engine.filesystemUsage(info.dockerRootDir, ctx.signal);
+      const { fs, err } = await fsP;
+      if (!fs) throw err;
       const denom = fs.usedBytes + fs.availableBytes;
       const usedPercent = denom > 0 ? Math.round((fs.usedBytes / denom) * 1000) / 10 : 0;
       const status = usedPercent >= criticalPercent ? 'critical' : usedPercent >= warnPercent ? 'warning' : 'ok';

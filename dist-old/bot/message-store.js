@@ -1,0 +1,62 @@
+/**
+ * Where the bot posted each approval request and each job message, kept in the state file
+ * (collection `slackMessages`) so a restarted `serve` still updates them: a decision made at the
+ * CLI, an expiry, a job's result. Small and bounded: settled entries (nothing more will change
+ * them) are dropped first, and never more than MAX_ENTRIES are kept.
+ */
+import { z } from 'zod';
+const COLLECTION = 'slackMessages';
+export const MAX_ENTRIES = 200;
+const StoredMessagesSchema = z.object({
+    kind: z.enum(['approval', 'job']),
+    id: z.string(),
+    refs: z.array(z.object({ channel: z.string(), ts: z.string() })),
+    /** Job messages: the "who ran what" line above the progress, as mrkdwn. */
+    asked: z.string().optional(),
+    /** False once the message shows its final state. */
+    active: z.boolean(),
+    at: z.string(),
+});
+function entriesOf(data) {
+    const raw = data[COLLECTION];
+    if (!Array.isArray(raw))
+        return [];
+    // Entries written by another version that no longer parse are dropped, not fatal.
+    return raw.flatMap((e) => {
+        const parsed = StoredMessagesSchema.safeParse(e);
+        return parsed.success ? [parsed.data] : [];
+    });
+}
+function bounded(entries) {
+    let out = entries;
+    while (out.length > MAX_ENTRIES) {
+        const settled = out.findIndex((e) => !e.active);
+        out = out.filter((_, i) => i !== (settled >= 0 ? settled : 0));
+    }
+    return out;
+}
+/** Records (or replaces) where an approval or job is shown. */
+export async function rememberMessages(deps, entry) {
+    if (entry.refs.length === 0)
+        return;
+    await deps.state.update((data) => {
+        const rest = entriesOf(data).filter((e) => !(e.kind === entry.kind && e.id === entry.id));
+        const refs = entry.refs.map((r) => ({ channel: r.channel, ts: r.ts }));
+        data[COLLECTION] = bounded([...rest, { kind: entry.kind, id: entry.id, refs, ...(entry.asked ? { asked: entry.asked } : {}), active: true, at: deps.now().toISOString() }]);
+    });
+}
+/** The message shows its final state: a restart need not look at it again. */
+export async function settleMessages(deps, kind, id) {
+    await deps.state.update((data) => {
+        const entries = entriesOf(data);
+        const e = entries.find((x) => x.kind === kind && x.id === id);
+        if (!e || !e.active)
+            return;
+        e.active = false;
+        data[COLLECTION] = entries;
+    });
+}
+export async function storedMessages(deps) {
+    return entriesOf(await deps.state.read());
+}
+//# sourceMappingURL=message-store.js.map

@@ -1,0 +1,4 @@
+export function defineOp(op) {
+    return op;
+}
+//# sourceMappingURL=op.js.map

@@ -1,0 +1,204 @@
+/**
+ * backup_prune: applies the retention rules (config backup.retention: days and keepLast, per
+ * volume overrides; flags override both) to the catalog. The preview is the dry-run listing:
+ * every backup with keep/remove and why. run() removes exactly the previewed "remove" items,
+ * re-checking each (a backup that became the newest verified one, or is being restored, is
+ * skipped), and never the newest verified backup of a volume. Also clears temporary files left
+ * by interrupted backups. Runs after every successful backup as the actor policy:retention.
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { OpsError, toOpsError } from '../../core/errors.js';
+import { listBackups, removeBackups } from '../../backup/catalog.js';
+import { backupInUse } from '../../backup/locks.js';
+import { describeRule, planRetention, ruleFor } from '../../backup/retention.js';
+import { archivePath, manifestName, scanStore, storeDir } from '../../backup/store.js';
+import { fsyncDir } from '../../backup/atomic-file.js';
+import { volumeName } from '../shared/common-inputs.js';
+import { formatBytes } from '../../core/format.js';
+import { defineOp } from '../../core/op.js';
+import { shortTime } from './backup-schemas.js';
+const Input = z.strictObject({
+    volumes: z.array(volumeName).default([]).describe('volumes whose backups to prune; every volume when omitted'),
+    host: z.string().min(1).optional().describe('only backups of volumes on this engine; every engine when omitted'),
+    days: z.number().int().min(1).optional().describe('keep backups younger than this many days (overrides backup.retention.days)'),
+    keepLast: z.number().int().min(1).optional().describe('keep the newest N backups of each volume (overrides backup.retention.keepLast)'),
+    dryRun: z.boolean().default(false).describe('only list what would be removed and why; remove nothing'),
+});
+const Item = z.object({ id: z.string(), volume: z.string(), host: z.string(), bytes: z.number(), reason: z.string() });
+const Output = z.object({
+    dryRun: z.boolean(),
+    storeDir: z.string(),
+    rules: z.array(z.object({ volume: z.string(), host: z.string(), rule: z.string() })),
+    removed: z.array(Item).describe('backups deleted (to be deleted, in a dry run)'),
+    kept: z.array(Item),
+    skipped: z.array(Item).describe('previewed for removal but left alone: changed meanwhile'),
+    partialsRemoved: z.array(z.string()).describe('temporary files of interrupted backups'),
+    freedBytes: z.number(),
+});
+async function decide(deps, input) {
+    if (input.host && !deps.engines.hosts().some((h) => h.name === input.host))
+        await assertKnownHost(deps, input.host);
+    const wanted = new Set(input.volumes);
+    const records = (await listBackups(deps, { host: input.host })).filter((r) => wanted.size === 0 || wanted.has(r.volume));
+    const override = { ...(input.days !== undefined ? { days: input.days } : {}), ...(input.keepLast !== undefined ? { keepLast: input.keepLast } : {}) };
+    const decisions = planRetention(records, (r) => ruleFor(deps.config.backup.retention, r.volume, override), deps.now());
+    for (const d of decisions) {
+        if (!d.keep && (await backupInUse(deps, d.record.id))) {
+            d.keep = true;
+            d.reasons = ['in use by a restore right now'];
+        }
+    }
+    return decisions;
+}
+async function assertKnownHost(deps, host) {
+    const inCatalog = (await listBackups(deps)).some((r) => r.host === host);
+    if (!inCatalog) {
+        throw new OpsError('not_found', `unknown host "${host}": it is not configured and no backup comes from it`, {
+            hint: `Known hosts: ${deps.engines.hosts().map((h) => h.name).join(', ')}`,
+        });
+    }
+}
+function rulesOf(deps, input, decisions) {
+    const seen = new Map();
+    for (const d of decisions)
+        seen.set(`${d.record.host}/${d.record.volume}`, { volume: d.record.volume, host: d.record.host });
+    const override = { ...(input.days !== undefined ? { days: input.days } : {}), ...(input.keepLast !== undefined ? { keepLast: input.keepLast } : {}) };
+    return [...seen.values()].map((v) => ({ ...v, rule: describeRule(ruleFor(deps.config.backup.retention, v.volume, override)) }));
+}
+async function stalePartials(deps, input) {
+    const scan = await scanStore(storeDir(deps));
+    return scan.partials
+        .filter((p) => !p.live)
+        .filter((p) => input.volumes.length === 0 || input.volumes.some((v) => p.name.startsWith(`.${v}.`) || p.name.startsWith(`.${v}_`)))
+        .map((p) => p.name);
+}
+export const backupPrune = defineOp({
+    name: 'backup_prune',
+    verb: 'prune-backups',
+    summary: 'Delete old backups by the retention rules (age, count), never the newest verified one',
+    description: 'A backup is kept while it is among the newest --keep-last of its volume or younger than --days (either rule keeps it; defaults from backup.retention). The newest fully verified backup of each volume is never deleted, nor the newest backup while none is verified. The preview (--dry-run) lists every backup with keep/remove and why. Runs automatically after each successful backup.',
+    effect: 'destructive',
+    allHostsWhenOmitted: true,
+    input: Input,
+    output: Output,
+    cli: { positional: ['volumes'] },
+    examples: ['--dry-run', 'db_data --keep-last 3', '--days 14 --host prod-1'],
+    async preview(deps, input) {
+        const decisions = await decide(deps, input);
+        const partials = await stalePartials(deps, input);
+        const items = decisions.map((d) => ({
+            kind: 'backup',
+            id: d.record.id,
+            name: `${d.record.volume} on ${d.record.host} at ${shortTime(d.record.createdAt)}`,
+            sizeBytes: d.record.archive.bytes,
+            action: d.keep ? 'keep' : 'remove',
+            reason: d.reasons.join('; '),
+        }));
+        for (const p of partials)
+            items.push({ kind: 'partial', id: p, name: p, sizeBytes: null, action: 'remove', reason: 'temporary file of an interrupted backup (its process is gone)' });
+        const removing = decisions.filter((d) => !d.keep);
+        const totalBytes = removing.reduce((s, d) => s + d.record.archive.bytes, 0);
+        return {
+            summary: `remove ${removing.length} of ${decisions.length} backup(s) (${formatBytes(totalBytes)})${partials.length ? ` and ${partials.length} leftover temporary file(s)` : ''}`,
+            items,
+            totalBytes,
+            notes: rulesOf(deps, input, decisions).map((r) => `${r.volume} on ${r.host}: ${r.rule}`),
+        };
+    },
+    async run(deps, input, ctx) {
+        const preview = ctx.preview;
+        if (!preview)
+            throw new OpsError('approval_required', 'prune-backups ran without an approved preview');
+        const dir = storeDir(deps);
+        const out = { dryRun: input.dryRun, storeDir: dir, rules: [], removed: [], kept: [], skipped: [], partialsRemoved: [], freedBytes: 0 };
+        // Re-decide now: the previewed removals happen only if retention still removes them.
+        const now = await decide(deps, input);
+        out.rules = rulesOf(deps, input, now);
+        const current = new Map(now.map((d) => [d.record.id, d]));
+        const toItem = (d, reason) => ({ id: d.record.id, volume: d.record.volume, host: d.record.host, bytes: d.record.archive.bytes, reason });
+        for (const d of now)
+            if (d.keep)
+                out.kept.push(toItem(d, d.reasons.join('; ')));
+        for (const item of preview.items) {
+            if (item.action !== 'remove')
+                continue;
+            if (item.kind === 'partial') {
+                if (!input.dryRun)
+                    await rm(join(dir, item.id), { force: true });
+                out.partialsRemoved.push(item.id);
+                continue;
+            }
+            const d = current.get(item.id);
+            if (!d) {
+                out.skipped.push({ id: item.id, volume: '', host: '', bytes: item.sizeBytes ?? 0, reason: 'already gone' });
+                continue;
+            }
+            if (d.keep) {
+                out.skipped.push(toItem(d, `now kept: ${d.reasons.join('; ')}`));
+                continue;
+            }
+            if (!input.dryRun) {
+                try {
+                    ctx.signal.throwIfAborted();
+                    // The manifest goes first: it is what makes an archive a backup.
+                    await rm(join(dir, manifestName(d.record.id)), { force: true });
+                    await rm(archivePath(dir, d.record), { force: true });
+                    await removeBackups(deps, [d.record.id]);
+                }
+                catch (err) {
+                    if (ctx.signal.aborted)
+                        throw new OpsError('cancelled', `prune-backups cancelled after removing ${out.removed.length} backup(s)`);
+                    out.skipped.push(toItem(d, `could not be removed: ${toOpsError(err).message}`));
+                    continue;
+                }
+            }
+            out.removed.push(toItem(d, d.reasons.join('; ')));
+            out.freedBytes += d.record.archive.bytes;
+        }
+        if (!input.dryRun && (out.removed.length || out.partialsRemoved.length))
+            await fsyncDir(dir).catch(() => undefined);
+        return out;
+    },
+    view(o) {
+        const verb = o.dryRun ? 'Would remove' : 'Removed';
+        const rows = [
+            ...o.removed.map((i) => ({ action: o.dryRun ? 'remove' : 'removed', backup: i.id, size: i.bytes, why: i.reason })),
+            ...o.skipped.map((i) => ({ action: 'skipped', backup: i.id, size: i.bytes, why: i.reason })),
+            ...o.kept.map((i) => ({ action: 'keep', backup: i.id, size: i.bytes, why: i.reason })),
+        ];
+        const tables = [];
+        if (o.rules.length) {
+            tables.push({
+                id: 'rules',
+                title: 'Rules',
+                columns: [
+                    { key: 'volume', label: 'VOLUME', type: 'text' },
+                    { key: 'host', label: 'HOST', type: 'text' },
+                    { key: 'rule', label: 'RULE', type: 'text' },
+                ],
+                rows: o.rules.map((r) => ({ volume: r.volume, host: r.host, rule: r.rule })),
+            });
+        }
+        if (rows.length) {
+            tables.push({
+                id: 'backups',
+                columns: [
+                    { key: 'action', label: 'ACTION', type: 'text' },
+                    { key: 'backup', label: 'BACKUP', type: 'text' },
+                    { key: 'size', label: 'SIZE', type: 'bytes' },
+                    { key: 'why', label: 'WHY', type: 'text' },
+                ],
+                rows,
+            });
+        }
+        return {
+            title: o.dryRun ? 'Backup retention (dry run)' : 'Backup retention',
+            summary: `${verb} ${o.removed.length} backup(s), ${formatBytes(o.freedBytes)}${o.dryRun ? ' (dry run: nothing was deleted)' : ''}.`,
+            tables,
+            notes: o.partialsRemoved.length ? [`${verb} leftover temporary file(s): ${o.partialsRemoved.join(', ')}`] : [],
+        };
+    },
+});
+//# sourceMappingURL=backup-prune.js.map

@@ -1,0 +1,336 @@
+/**
+ * volume_restore: puts a backup into a volume, on the backup's own engine or any other (seed
+ * §5.2's restore-volume script and its disaster-recovery sequence, done properly). Destructive,
+ * with a preview: the target and its current size, the containers that would be stopped, and
+ * whether a safety backup is taken. In order: the archive is verified (sha256 and a full read)
+ * before the target is touched; a target in use by running containers is refused unless
+ * --force (then they are stopped and started again after, also on failure); a non-empty target
+ * is backed up first (a safety backup, catalogued and named in the output, so the restore can be
+ * undone); the target is emptied and the archive extracted through the engine; the root
+ * directory gets its owner, mode and mtime back. If anything fails after the target was touched,
+ * the safety backup is put back, or the error names it.
+ */
+import { z } from 'zod';
+import { OpsError, toOpsError } from '../../core/errors.js';
+import { backupVolume } from '../../backup/backup-volume.js';
+import { getBackup } from '../../backup/catalog.js';
+import { isRunning, usersOf, withStopped } from '../../backup/consistency.js';
+import { identityMissing, loadIdentities } from '../../backup/identity.js';
+import { acquireLock } from '../../backup/locks.js';
+import { checkArchive } from '../../backup/read-archive.js';
+import { extractInto, volumeHasContent } from '../../backup/restore-volume.js';
+import { archivePath, exists, storeDir } from '../../backup/store.js';
+import { recordVerification } from './backup-verify.js';
+import { shortTime } from './backup-schemas.js';
+import { hostField, volumeName } from '../shared/common-inputs.js';
+import { formatBytes } from '../../core/format.js';
+import { keyValues } from '../shared/view-parts.js';
+import { defineOp } from '../../core/op.js';
+import { VolumeUserSchema, usersByVolume, volumeSizes } from '../volumes/volume-usage.js';
+const Input = z.strictObject({
+    backupId: z.string().min(1).describe('backup to restore (an id from `storage-ops backups`)'),
+    target: volumeName.describe('volume to restore into (its current content is replaced)'),
+    host: hostField,
+    create: z.boolean().default(false).describe('create the target volume when it does not exist (with the backup\'s labels)'),
+    force: z.boolean().default(false).describe('stop running containers that use the target, and start them again afterwards'),
+});
+const Output = z.object({
+    backupId: z.string(),
+    source: z.object({ volume: z.string(), host: z.string(), createdAt: z.string() }),
+    host: z.string().describe('engine the target volume is on'),
+    target: z.string(),
+    created: z.boolean().describe('the target volume was created by this restore'),
+    safetyBackupId: z.string().nullable().describe('backup of the target taken first; restore it to undo (null: the target was empty)'),
+    stoppedContainers: z.array(z.string()).describe('stopped for the restore and started again'),
+    verification: z.string().describe('how the archive was checked before the target was touched'),
+    restored: z.object({ entries: z.number().int(), files: z.number().int(), dataBytes: z.number(), tarBytes: z.number() }),
+    durationMs: z.number(),
+    volume: z
+        .object({
+        name: z.string(),
+        driver: z.string(),
+        mountpoint: z.string(),
+        labels: z.record(z.string(), z.string()),
+        size: z.number().nullable().describe('bytes after the restore; null when the driver cannot tell'),
+        usedBy: z.array(VolumeUserSchema),
+    })
+        .describe('the target volume after the restore'),
+});
+/** What a restore would do. The size and emptiness of the target are only needed for the preview. */
+async function plan(deps, input, signal, forPreview) {
+    const record = await getBackup(deps, input.backupId);
+    const engine = deps.engines.get(input.host);
+    const path = archivePath(storeDir(deps), record);
+    if (!(await exists(path))) {
+        throw new OpsError('not_found', `the archive of backup ${record.id} (${record.archive.file}) is missing from the store ${storeDir(deps)}`, {
+            hint: '`storage-ops backups --rescan` brings the catalog in line with the store',
+        });
+    }
+    const target = await engine.inspectVolume(input.target).catch((err) => {
+        if (err instanceof OpsError && err.code === 'not_found')
+            return null;
+        throw err;
+    });
+    if (!target && !input.create) {
+        throw new OpsError('not_found', `target volume "${input.target}" does not exist on host "${engine.host.name}"`, {
+            hint: 'Add --create to create it, or name an existing volume',
+        });
+    }
+    let running = [];
+    let sizeBytes = null;
+    let nonEmpty = false;
+    if (target) {
+        running = (await usersOf(engine, target.name)).filter(isRunning);
+        if (forPreview) {
+            sizeBytes = (await volumeSizes(engine).catch(() => null))?.size.get(target.name) ?? null;
+            nonEmpty = await volumeHasContent(engine, target.name, signal);
+        }
+    }
+    return { record, path, engine, target, sizeBytes, running, nonEmpty };
+}
+function inUseError(p, target) {
+    return new OpsError('conflict', `volume "${target}" on host "${p.engine.host.name}" is in use by running container(s) ${p.running.map((c) => c.name).join(', ')}; nothing was changed`, {
+        hint: 'Stop them first, or add --force to stop them for the restore and start them again afterwards',
+    });
+}
+function previewOfPlan(p, input) {
+    const host = p.engine.host.name;
+    const items = [
+        {
+            kind: 'volume',
+            id: `${host}/${input.target}`,
+            name: input.target,
+            sizeBytes: p.sizeBytes,
+            action: p.target ? 'overwrite' : 'create',
+            reason: `with backup ${p.record.id} of ${p.record.volume} on ${p.record.host} (${shortTime(p.record.createdAt)}, ${formatBytes(p.record.content.dataBytes)} in ${p.record.content.entries} entries)`,
+        },
+    ];
+    for (const c of p.running) {
+        items.push({
+            kind: 'container',
+            id: c.id,
+            name: c.name,
+            sizeBytes: null,
+            action: input.force ? 'stop' : 'blocks',
+            reason: input.force ? 'uses the target; started again after the restore' : 'uses the target; the restore is refused unless --force',
+        });
+    }
+    if (p.nonEmpty) {
+        items.push({ kind: 'backup', id: 'safety', name: `safety backup of ${input.target}`, sizeBytes: p.sizeBytes, action: 'create', reason: 'the target holds data: it is backed up first so the restore can be undone' });
+    }
+    const notes = [
+        'The archive is verified (sha256 and a full read) before the target is touched.',
+        p.nonEmpty ? `A safety backup of ${input.target} is taken first; its id is in the output.` : 'The target is empty (or new): no safety backup is needed.',
+    ];
+    if (p.record.host !== host)
+        notes.push(`Cross-host restore: the backup comes from ${p.record.host}, the target is on ${host}.`);
+    if (p.record.archive.encryption)
+        notes.push('The backup is encrypted: the age identity (backup.identityFile) is needed.');
+    if (p.running.length && !input.force)
+        notes.push(`Refused as it stands: ${p.running.map((c) => c.name).join(', ')} use the target; add --force.`);
+    return {
+        summary: `restore ${p.record.id} onto ${input.target} on ${host}${p.target ? '' : ' (new volume)'}`,
+        items,
+        totalBytes: p.sizeBytes ?? 0,
+        notes,
+        // The approval is for this very archive: a different file under the same id is refused.
+        plan: { archiveSha256: p.record.archive.sha256 },
+    };
+}
+/** The run must not widen what was approved: same target state, no new containers to stop. */
+function checkAgainstPreview(p, input, approved) {
+    if (!approved)
+        return;
+    const changed = (why) => new OpsError('conflict', `the situation changed since the preview: ${why}; nothing was changed`, { hint: 'Look at the new preview and approve again' });
+    const pinned = approved.plan?.archiveSha256;
+    if (pinned !== undefined && pinned !== p.record.archive.sha256)
+        throw changed(`backup ${p.record.id} is not the archive that was approved (sha256 ${String(pinned).slice(0, 12)}…, now ${p.record.archive.sha256.slice(0, 12)}…)`);
+    const vol = approved.items.find((i) => i.kind === 'volume');
+    if (vol && (vol.action === 'create') !== (p.target === null))
+        throw changed(p.target ? `volume ${input.target} now exists` : `volume ${input.target} is gone`);
+    const approvedStops = new Set(approved.items.filter((i) => i.kind === 'container' && i.action === 'stop').map((i) => i.id));
+    const extra = p.running.filter((c) => !approvedStops.has(c.id));
+    if (input.force && extra.length)
+        throw changed(`container(s) ${extra.map((c) => c.name).join(', ')} now use the target`);
+}
+async function identitiesFor(deps, m, what) {
+    if (!m.archive.encryption)
+        return null;
+    const ids = await loadIdentities(deps);
+    if (!ids)
+        throw identityMissing(m.id, what);
+    return ids;
+}
+export const volumeRestore = defineOp({
+    name: 'volume_restore',
+    verb: 'restore',
+    summary: 'Restore a backup into a volume, on any host, with a safety backup so it can be undone',
+    description: 'Verifies the archive before touching the target. Refuses a target used by running containers unless --force (then stops them and starts them again after). Backs up a non-empty target first (the safety backup, named in the output: restore it to undo), empties the target, extracts, and shows the volume after. --host restores onto another engine (migration). If the restore fails midway, the safety backup is put back.',
+    effect: 'destructive',
+    long: true,
+    input: Input,
+    output: Output,
+    cli: { positional: ['backupId', 'target'] },
+    examples: ['db_data_20260130_021500 db_data --force', 'db_data_20260130_021500 db_data_copy --create', 'db_data_20260130_021500 db_data --host prod-2 --create'],
+    async preview(deps, input, ctx) {
+        return previewOfPlan(await plan(deps, input, ctx.signal, true), input);
+    },
+    async run(deps, input, ctx) {
+        const t0 = performance.now();
+        const p = await plan(deps, input, ctx.signal, false);
+        if (p.running.length && !input.force)
+            throw inUseError(p, input.target);
+        checkAgainstPreview(p, input, ctx.preview);
+        const identities = await identitiesFor(deps, p.record, 'restored');
+        const host = p.engine.host.name;
+        const releaseVolume = await acquireLock(deps, { kind: 'volume', host, volume: input.target }, { op: `restore of ${p.record.id}`, actor: ctx.actor.id });
+        let releaseBackup = null;
+        try {
+            // Helpers a killed run left on the target go now: with its lock held, none is in use.
+            for (const gone of await p.engine.removeLeftoverHelpers(input.target))
+                deps.log.info(`restore onto ${input.target}: removed leftover helper container ${gone}`, { host });
+            releaseBackup = await acquireLock(deps, { kind: 'backup', id: p.record.id, host, target: input.target }, { op: `restore onto ${input.target}`, actor: ctx.actor.id });
+            // 1. Verify before anything is touched.
+            const check = await checkArchive(p.record, p.path, { identities, signal: ctx.signal, onProgress: ctx.onProgress });
+            await recordVerification(deps, p.record, { at: deps.now().toISOString(), ok: check.ok, level: check.level, detail: check.detail });
+            if (!check.ok) {
+                throw new OpsError('corrupt', `backup ${p.record.id} failed verification, so volume ${input.target} was not touched: ${check.problems.join('; ')}`, {
+                    hint: 'Use another backup (`storage-ops backups ' + p.record.volume + '`)',
+                });
+            }
+            // 2. Create the target when asked.
+            let created = false;
+            if (!p.target) {
+                await p.engine.createVolume({ name: input.target, driver: 'local', driverOpts: {}, labels: p.record.labels });
+                created = true;
+            }
+            // 3. Stop its users (--force), and whatever happens, start them again.
+            const { value, stopped, restartErrors } = await withStopped(p.engine, input.force ? p.running : [], deps.config.backup.stopTimeoutSeconds, async () => {
+                const nonEmpty = created ? false : await volumeHasContent(p.engine, input.target, ctx.signal);
+                // 4. Safety backup of a non-empty target.
+                const safety = nonEmpty
+                    ? (await backupVolume(deps, p.engine, {
+                        volume: input.target,
+                        stop: false,
+                        compression: deps.config.backup.compression,
+                        encrypt: deps.config.backup.encrypt,
+                        kind: 'safety',
+                        reason: `taken before restoring ${p.record.id} onto ${input.target}`,
+                        actor: ctx.actor.id,
+                        signal: ctx.signal,
+                        onProgress: ctx.onProgress,
+                        inRestore: true,
+                    }).catch((err) => {
+                        const e = toOpsError(err);
+                        throw new OpsError(e.code, `restore of ${p.record.id} stopped before touching ${input.target}: its safety backup failed: ${e.message}`, { hint: e.hint, cause: err });
+                    })).record
+                    : null;
+                // 5. Empty, extract, put the root's attributes back.
+                let touched = false;
+                try {
+                    if (nonEmpty) {
+                        touched = true;
+                        await p.engine.clearVolume(input.target, ctx.signal);
+                    }
+                    touched = true;
+                    const summary = await extractInto(p.engine, p.record, p.path, input.target, { identities, signal: ctx.signal, onProgress: ctx.onProgress, phase: `restoring ${p.record.id}` });
+                    return { summary, safety };
+                }
+                catch (err) {
+                    if (!touched)
+                        throw err;
+                    throw await putBack(deps, p.engine, input.target, safety, toOpsError(err));
+                }
+            });
+            if (restartErrors.length) {
+                throw new OpsError('unavailable', `backup ${p.record.id} was restored onto ${input.target}${value.safety ? ` (safety backup ${value.safety.id})` : ''}, but starting the stopped container(s) again failed: ${restartErrors.join('; ')}`, {
+                    hint: `Start them by hand: docker start ${stopped.join(' ')}`,
+                });
+            }
+            deps.log.info('restore done', { backup: p.record.id, target: input.target, host, safety: value.safety?.id ?? null });
+            // 6. The volume after.
+            const after = await p.engine.inspectVolume(input.target);
+            const [containers, sizes] = await Promise.all([p.engine.listContainers({ all: true }), volumeSizes(p.engine).catch(() => null)]);
+            const s = value.summary;
+            return {
+                backupId: p.record.id,
+                source: { volume: p.record.volume, host: p.record.host, createdAt: p.record.createdAt },
+                host,
+                target: input.target,
+                created,
+                safetyBackupId: value.safety?.id ?? null,
+                stoppedContainers: stopped,
+                verification: check.detail,
+                restored: { entries: s.entries, files: s.files, dataBytes: s.dataBytes, tarBytes: s.tarBytes },
+                durationMs: Math.round(performance.now() - t0),
+                volume: {
+                    name: after.name,
+                    driver: after.driver,
+                    mountpoint: after.mountpoint,
+                    labels: after.labels,
+                    size: sizes?.size.get(after.name) ?? null,
+                    usedBy: usersByVolume(containers).get(after.name) ?? [],
+                },
+            };
+        }
+        finally {
+            await releaseBackup?.();
+            await releaseVolume();
+        }
+    },
+    view(o) {
+        const notes = o.safetyBackupId
+            ? [`undo: storage-ops restore ${o.safetyBackupId} ${o.target} --host ${o.host} --force --yes`]
+            : ['the target was empty: no safety backup was needed'];
+        return {
+            title: `Restore of ${o.backupId}`,
+            summary: `Restored ${o.backupId} (${o.source.volume} on ${o.source.host}, ${shortTime(o.source.createdAt)}) onto ${o.target} on ${o.host}${o.created ? ' (created)' : ''}.`,
+            fields: [
+                { label: 'Verified first', value: o.verification },
+                { label: 'Entries', value: o.restored.entries, type: 'count' },
+                { label: 'Files', value: o.restored.files, type: 'count' },
+                { label: 'Data', value: o.restored.dataBytes, type: 'bytes' },
+                { label: 'Took', value: o.durationMs, type: 'duration' },
+                { label: 'Safety backup', value: o.safetyBackupId ?? 'none' },
+                ...(o.stoppedContainers.length ? [{ label: 'Stopped and started again', value: o.stoppedContainers.join(', ') }] : []),
+                { label: 'Name', value: o.volume.name },
+                { label: 'Host', value: o.host },
+                { label: 'Driver', value: o.volume.driver },
+                { label: 'Mountpoint', value: o.volume.mountpoint },
+                { label: 'Labels', value: keyValues(o.volume.labels) },
+                { label: 'Size', value: o.volume.size, type: 'bytes' },
+                { label: 'Used by', value: o.volume.usedBy.map((u) => `${u.name} (${u.state})`).join(', ') || '-' },
+            ],
+            notes,
+        };
+    },
+});
+/**
+ * After a failure that touched the target: empties it and extracts the safety backup, never
+ * cancellable (the original signal may be what failed). Returns the error to throw.
+ */
+async function putBack(deps, engine, target, safety, cause) {
+    const what = cause.code === 'cancelled' ? `${cause.message}` : `restore onto ${target} failed midway: ${cause.message}`;
+    if (!safety) {
+        return new OpsError(cause.code, `${what}; the target was empty before, and may now hold part of the backup`, {
+            hint: `Empty it or run the restore again`,
+            cause,
+        });
+    }
+    try {
+        const ids = await identitiesFor(deps, safety, 'put back');
+        const signal = new AbortController().signal;
+        await engine.clearVolume(target, signal);
+        await extractInto(engine, safety, archivePath(storeDir(deps), safety), target, { identities: ids, signal, onProgress: () => undefined, phase: `putting back ${safety.id}` });
+        deps.log.warn('restore failed; the safety backup was put back', { target, host: engine.host.name, safety: safety.id, error: cause.message });
+        return new OpsError(cause.code, `${what}; the previous content of ${target} was put back from the safety backup ${safety.id}`, { hint: cause.hint, cause });
+    }
+    catch (err) {
+        deps.log.error('restore failed and putting back the safety backup failed too', { target, host: engine.host.name, safety: safety.id, error: toOpsError(err).message });
+        return new OpsError(cause.code, `${what}; putting back the safety backup ${safety.id} failed too (${toOpsError(err).message})`, {
+            hint: `Restore it by hand: storage-ops restore ${safety.id} ${target} --host ${engine.host.name} --force --yes`,
+            cause,
+        });
+    }
+}
+//# sourceMappingURL=volume-restore.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=kind-result.js.map
