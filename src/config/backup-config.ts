@@ -25,7 +25,7 @@ export const BackupConfigSchema = z
   .strictObject({
     dir: z.string().min(1).optional().describe('backup store directory (default <dataDir>/backups)'),
     compression: z.enum(['zstd', 'gzip', 'none']).default('zstd'),
-    compressionLevel: z.number().int().min(1).max(19).optional().describe('zstd 1-19 (default 2), gzip 1-9 (default 6)'),
+    compressionLevel: z.number().int().min(1).max(19).optional().describe('zstd 1-19 (default 1), gzip 1-9 (default 6)'),
     encrypt: z.boolean().default(false).describe('encrypt every backup to the recipients'),
     recipients: z
       .array(z.string().refine(isRecipient, 'is not an age X25519 recipient (age1..., see `age-keygen -y`)'))
