@@ -5,9 +5,9 @@
  * Why: the engine answers HTTP/1.1 with a chunked body in ~32 KiB chunks, and Node's HTTP client
  * turns every chunk into a separate buffer and event; measured on a 630 MB volume that cost this
  * process 1.2-1.4 s of CPU and made the read take 2.5x as long as curl's. Asked as HTTP/1.0 the
- * engine sends the body unframed until it closes the connection, and reading the socket into
- * 1 MiB slabs (net's `onread`) hands on a few large buffers instead of thousands of small ones:
- * 0.1 s of CPU, as fast as curl. Completeness is not lost with the framing: the tar walker every
+ * engine sends the body unframed until it closes the connection, and reading the socket with
+ * large reads into one reused buffer (net's `onread`) hands on a few large buffers instead of
+ * thousands of small ones: 0.1 s of CPU, as fast as curl. Completeness is not lost with the framing: the tar walker every
  * reader runs requires the end-of-archive marker, so a connection cut short fails the read.
  *
  * Only for engines on a local unix socket; tcp (TLS) and ssh engines keep dockerode's path.
@@ -15,10 +15,8 @@
 import { connect, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 
-/** Slab size: one read never gets more than this, and a slab is shared by consecutive reads. */
-const SLAB = 1 << 20;
-/** A slab with less room than this left is retired (reads then get a fresh one). */
-const MIN_ROOM = 64 << 10;
+/** Bytes one socket read may bring (the buffer is reused for every read). */
+const READ_BUFFER = 1 << 20;
 const MAX_HEAD = 64 << 10;
 
 /** The engine's non-200 answer, shaped like dockerode's errors so engineError() explains it. */
@@ -38,8 +36,7 @@ export class EngineHttpError extends Error {
  */
 export function getOverSocket(socketPath: string, path: string, signal?: AbortSignal): Promise<Readable> {
   return new Promise((resolve, reject) => {
-    let slab = Buffer.allocUnsafe(SLAB);
-    let used = 0;
+    const readBuffer = Buffer.allocUnsafe(READ_BUFFER);
     let head: Buffer | null = Buffer.alloc(0);
     let status = 0;
     let errorBody: Buffer[] | null = null;
@@ -47,7 +44,7 @@ export function getOverSocket(socketPath: string, path: string, signal?: AbortSi
     let socket: Socket | undefined;
 
     const body = new Readable({
-      highWaterMark: 4 * SLAB,
+      highWaterMark: READ_BUFFER,
       read() {
         // pause()/resume() of a socket with `onread` stop and restart reading on its handle.
         socket?.resume();
@@ -82,18 +79,13 @@ export function getOverSocket(socketPath: string, path: string, signal?: AbortSi
     const sock = connect({
       path: socketPath,
       onread: {
-        // Reads fill the free end of the current slab; what was read is handed on as a view of
-        // it (no copy), and a slab nearly used up is left to the views that still hold it.
-        buffer: () => {
-          if (SLAB - used < MIN_ROOM) {
-            slab = Buffer.allocUnsafe(SLAB);
-            used = 0;
-          }
-          return slab.subarray(used);
-        },
+        // One buffer for every read; what a read brought is copied out at its exact size. Handing
+        // on views of shared 1 MiB slabs instead pinned a slab per queued chunk (measured: peak RSS of
+        // a backup 133-147 MB against 128-131 MB with the copy, at no measurable CPU cost).
+        buffer: readBuffer,
         callback: (n: number, buf: Uint8Array): true => {
-          const chunk = Buffer.from(buf.buffer, buf.byteOffset, n);
-          used += n;
+          const chunk = Buffer.allocUnsafe(n);
+          chunk.set(buf.subarray(0, n));
           if (head === null) return onBody(chunk);
           head = Buffer.concat([head, chunk]);
           const end = head.indexOf('\r\n\r\n');

@@ -74,7 +74,7 @@ export function backupTableView(o: { storeDir: string; backups: z.output<typeof 
               host: b.host,
               created: b.createdAt,
               size: b.bytes,
-              format: `${b.compression}${b.encrypted ? '+age' : ''}`,
+              format: b.snapshotId ? `restic:${b.store}` : `${b.compression}${b.encrypted ? '+age' : ''}`,
               verified: verificationText(b.verification),
               kind: b.kind,
             })),

@@ -13,6 +13,7 @@ import { getBackup, updateBackup } from '../../backup/catalog.js';
 import { loadIdentities } from '../../backup/identity.js';
 import { holdBackup } from '../../backup/locks.js';
 import { checkArchive } from '../../backup/read-archive.js';
+import { checkResticArchive, isResticRecord } from '../../backup/restic-read.js';
 import { archivePath, storeDir, updateManifest } from '../../backup/store.js';
 import type { BackupManifest, Verification } from '../../state/backup-record.js';
 import { defineOp } from '../../core/op.js';
@@ -38,6 +39,8 @@ const Output = z.object({
 export async function recordVerification(deps: Deps, m: BackupManifest, v: Verification, token: string): Promise<void> {
   const updated: BackupManifest = { ...m, verification: v };
   await updateBackup(deps, updated);
+  // A restic backup has no manifest file: the catalog holds its verification.
+  if (m.store) return;
   await updateManifest(storeDir(deps), updated, token).catch((err: unknown) => deps.log.warn('could not record the verification in the manifest', { id: m.id, error: String(err) }));
 }
 
@@ -46,24 +49,33 @@ export const backupVerify = defineOp({
   verb: 'verify',
   summary: 'Check a backup: sha256 against its manifest, then read it end to end as tar',
   description:
-    'Encrypted backups are decrypted with the age identity in backup.identityFile (or STORAGE_OPS_AGE_IDENTITY_FILE); without one the checksum and the age header are checked ("sealed"), and the answer says so. The newest verified (or sealed) backup of plausible size is never pruned. The result is recorded in the catalog.',
+    'A backup in a restic store is checked with `restic check --read-data-subset` (--subset, default 5%) and read in full through `restic dump`, its sha256 and counts compared with the catalog. Encrypted backups are decrypted with the age identity in backup.identityFile (or STORAGE_OPS_AGE_IDENTITY_FILE); without one the checksum and the age header are checked ("sealed"), and the answer says so. The newest verified (or sealed) backup of plausible size is never pruned. The result is recorded in the catalog.',
   effect: 'write',
   long: true,
   input: z.strictObject({
     id: z.string().min(1).describe('backup id (from `storage-ops backups`)'),
+    subset: z
+      .string()
+      .regex(/^(none|\d{1,3}(\.\d+)?%|\d+\/\d+)$/, 'use a percentage (5%), a part n/t (1/10), or none')
+      .default('5%')
+      .describe('restic stores: share of the repository\'s data `restic check --read-data-subset` reads besides the full read of this backup (5%, 1/10; none skips the check)'),
   }),
   output: Output,
   cli: { positional: ['id'] },
-  examples: ['db_data_20260130_021500'],
+  examples: ['db_data_20260130_021500', 'db_data_20260130_021500 --subset 100%'],
   async run(deps, input, ctx) {
     const m = await getBackup(deps, input.id);
     const identities = m.archive.encryption ? await loadIdentities(deps) : null;
-    const path = archivePath(storeDir(deps), m);
+    // A restic backup is read through `restic dump`: no file here.
+    const path = isResticRecord(m) ? '' : archivePath(storeDir(deps), m);
     const hold = await holdBackup(deps, m.id, 'verify', { op: 'verify', actor: ctx.actor.id });
     let check;
     const at = deps.now().toISOString();
     try {
-      check = await checkArchive(m, path, { identities, signal: AbortSignal.any([ctx.signal, hold.lost]), onProgress: ctx.onProgress });
+      const signal = AbortSignal.any([ctx.signal, hold.lost]);
+      check = isResticRecord(m)
+        ? await checkResticArchive(deps, m, { signal, onProgress: ctx.onProgress, subset: input.subset === 'none' ? null : input.subset })
+        : await checkArchive(m, path, { identities, signal, onProgress: ctx.onProgress });
       await recordVerification(deps, m, { at, ok: check.ok, level: check.level, detail: check.detail }, hold.token);
     } finally {
       await hold.release();
