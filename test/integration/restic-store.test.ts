@@ -148,7 +148,7 @@ describeDocker('restic backup stores', () => {
 
   it('restores byte for byte (content, modes, owners, times, links) and takes a local safety backup of a non-empty target', async () => {
     const r = cli(['restore', first.id, copy, '--create', '--yes', '--json'], env);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as { safetyBackupId: string | null }).safetyBackupId).toBeNull();
     expect(await treeOf(await mountpoint(engine, copy))).toEqual(await treeOf(await mountpoint(engine, vol)));
     // The target now holds data: a second restore backs it up first, into the local store.
@@ -166,11 +166,11 @@ describeDocker('restic backup stores', () => {
     const before = JSON.parse(cli(['backups', vol, '--json'], env).stdout) as { backups: BackupJson[] };
     rmSync(join(dir, 'data', 'state.json'));
     expect((JSON.parse(cli(['backups', vol, '--json'], env).stdout) as { backups: unknown[] }).backups).toEqual([]);
-    const r = cli(['backups', '--rescan', '--json'], env);
-    expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { backups: BackupJson[]; rescan: { added: string[]; problems: string[] } };
+    const r = cli(['rescan-backups', '--json'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { backups: BackupJson[]; added: string[]; problems: string[] };
     // The deliberately broken stores are reported, and nothing is made up for them.
-    expect(out.rescan.problems).toEqual([
+    expect(out.problems).toEqual([
       expect.stringMatching(/^restic store wrongpw could not be read, .* refused the password/),
       expect.stringMatching(/^restic store empty could not be read, .* no restic repository/),
     ]);

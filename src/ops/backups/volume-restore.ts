@@ -215,7 +215,8 @@ export const volumeRestore = defineOp({
       // Held from here to the end of the extract: retention cannot delete the archive meanwhile.
       holds.push(await holdBackup(deps, p.record.id, { host, target: input.target }, { op: `restore onto ${input.target}`, actor: ctx.actor.id }));
       const hold = holds[0] as Lease;
-      if (!(await exists(p.path)) || !(await exists(join(storeDir(deps), manifestName(p.record.id))))) {
+      // A restic snapshot is checked by reading it below (restic dump fails when it was forgotten).
+      if (!isResticRecord(p.record) && (!(await exists(p.path)) || !(await exists(join(storeDir(deps), manifestName(p.record.id)))))) {
         throw new OpsError('not_found', `backup ${p.record.id} was deleted (by retention, or by hand) before the restore could read it, so volume ${input.target} was not touched`, {
           hint: `Pick another backup: storage-ops backups ${p.record.volume}`,
         });
