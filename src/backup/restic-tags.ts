@@ -1,6 +1,6 @@
 /**
  * The tags storage-ops puts on its restic snapshots, and reading them back: they let the catalog
- * be rebuilt from the repository alone (`backups --rescan`). `content=` holds the tar counts and
+ * be rebuilt from the repository alone (`rescan-backups`). `content=` holds the tar counts and
  * `root=` the volume root's mode, owner and mtime, colon-separated (restic tags may not hold
  * commas).
  */
