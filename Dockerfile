@@ -18,7 +18,7 @@ RUN npm run build && npm prune --omit=dev
 
 FROM ${NODE_IMAGE}
 RUN apt-get update \
- && apt-get install -y --no-install-recommends fio tar zstd age ca-certificates tini \
+ && apt-get install -y --no-install-recommends fio tar zstd age restic ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
 # DOCKER_GID: the docker socket's group on the host, so the non-root user can reach the engine
 # without --group-add.

@@ -24,6 +24,8 @@ import { ProgressMeter } from './progress.js';
 import { errnoText, isAbort, runStages, StageError, type Stage } from './stages.js';
 import { candidateIds, ensureStore, exists, manifestName, storeDir, tmpName, writeManifest } from './store.js';
 import { TarScanStream } from './tar-scan.js';
+import { writeResticArchive } from './restic-backup.js';
+import { requireRestic, type StoreChoice } from './restic-store.js';
 
 export interface BackupOptions {
   volume: string;
@@ -41,6 +43,8 @@ export interface BackupOptions {
    * users itself, so no lock, no hooks and no stopping here.
    */
   inRestore?: boolean;
+  /** Where it goes: the local store (default) or a restic store (never for safety backups). */
+  store?: StoreChoice;
 }
 
 export interface BackupOutcome {
@@ -251,13 +255,16 @@ async function closeWriter(w: AtomicFileWriter): Promise<void> {
 /** Backs up one volume with everything around it: lock, hooks, stop/restart. */
 export async function backupVolume(deps: Deps, engine: EnginePort, opts: BackupOptions): Promise<BackupOutcome> {
   const volume = await engine.inspectVolume(opts.volume);
-  requireCompressor(opts.compression);
-  if (opts.encrypt && deps.config.backup.recipients.length === 0) {
+  const restic = opts.store?.kind === 'restic' && !opts.inRestore ? opts.store.config : null;
+  if (restic) requireRestic(`the backup of ${opts.volume} into restic store "${restic.name}"`);
+  else requireCompressor(opts.compression);
+  // restic encrypts every repository with its own key; age applies to the local store only.
+  if (!restic && opts.encrypt && deps.config.backup.recipients.length === 0) {
     throw new OpsError('config', `cannot encrypt the backup of ${opts.volume}: no recipients are configured`, {
       hint: 'Add age public keys (age1..., from `age-keygen -y key.txt`) to backup.recipients',
     });
   }
-  if (opts.encrypt) requireAge(`encrypting the backup of ${opts.volume}`);
+  if (!restic && opts.encrypt) requireAge(`encrypting the backup of ${opts.volume}`);
   if (opts.inRestore) {
     const { record, path } = await writeArchive(deps, engine, volume, opts, { stopped: () => [], hooks: [] });
     return { record, path, stoppedContainers: [], stopReason: null, hooks: [], warnings: [] };
@@ -274,9 +281,10 @@ export async function backupVolume(deps: Deps, engine: EnginePort, opts: BackupO
     const toStop: ContainerSummary[] = reason ? running : [];
     if (toStop.length) opts.onProgress({ phase: stoppingPhase(toStop, deps.config.backup.stopTimeoutSeconds) });
     // writeArchive only runs once every container in toStop has stopped.
+    const consistency = { stopped: () => toStop.map((c) => c.name), hooks: pre.runs };
     const { value, stopped, restartErrors } = await withStopped(engine, toStop, deps.config.backup.stopTimeoutSeconds, async () => {
       if (toStop.length) opts.onProgress({ phase: await stoppedPhase(engine, toStop, deps.config.backup.stopTimeoutSeconds) });
-      return writeArchive(deps, engine, volume, opts, { stopped: () => toStop.map((c) => c.name), hooks: pre.runs });
+      return restic ? writeResticArchive(deps, engine, volume, restic, { ...opts, toolVersion: toolVersion() }, consistency) : writeArchive(deps, engine, volume, opts, consistency);
     });
     // Post commands run once the containers are back.
     const fresh = reason ? (await usersOf(engine, volume.name)).filter(isRunning) : running;

@@ -8,6 +8,7 @@ import type { Deps } from '../core/ports.js';
 import { BackupRecordSchema, type BackupRecord } from '../state/backup-record.js';
 import type { StateData } from '../state/state-store.js';
 import { assertBackupId, readManifest, scanStore, storeDir, type StoreScan } from './store.js';
+import { scanResticStores } from './restic-rescan.js';
 
 const COLLECTION = 'backups';
 
@@ -72,10 +73,18 @@ export interface RebuildResult {
   kept: number;
 }
 
-/** Replaces the catalog with what the store's manifests say. */
+/** Replaces the catalog with what the store's manifests and the restic stores' snapshots say. */
 export async function rebuildCatalog(deps: Deps): Promise<RebuildResult> {
   const scan = await scanStore(storeDir(deps));
   const fresh = new Map(scan.manifests.map((m) => [m.id, m]));
+  // restic stores: rebuilt from their snapshots' tags; a store that cannot be read (or is no
+  // longer configured) keeps its records rather than losing them from the catalog.
+  const previous = recordsOf(await deps.state.read());
+  const restic = await scanResticStores(deps, previous);
+  scan.problems.push(...restic.problems);
+  const readable = new Set(deps.config.backup.stores.map((s) => s.name).filter((n) => !restic.unreadable.includes(n)));
+  for (const r of previous) if (r.store && !readable.has(r.store.name)) fresh.set(r.id, r);
+  for (const m of restic.manifests) fresh.set(m.id, m);
   let added: string[] = [];
   let dropped: string[] = [];
   await deps.state.update((data) => {

@@ -17,6 +17,7 @@ import type { BackupManifest } from '../state/backup-record.js';
 import { identityMissing, loadIdentities } from './identity.js';
 import { acquireLock, lockHolder } from './locks.js';
 import { extractInto } from './restore-volume.js';
+import { extractResticInto, isResticRecord } from './restic-read.js';
 import { archivePath, exists, storeDir } from './store.js';
 import { TarWalker, type TarSummary } from './tar-scan.js';
 
@@ -120,15 +121,19 @@ export async function drillBackup(
   let scratchRemoved = true;
   let release: (() => Promise<void>) | null = null;
   try {
-    const path = archivePath(storeDir(deps), m);
-    if (!(await exists(path))) throw new OpsError('not_found', `the archive ${m.archive.file} is missing from the store ${storeDir(deps)}`);
+    // A restic backup is read through `restic dump`: no file here to look for.
+    const path = isResticRecord(m) ? '' : archivePath(storeDir(deps), m);
+    if (!isResticRecord(m) && !(await exists(path))) throw new OpsError('not_found', `the archive ${m.archive.file} is missing from the store ${storeDir(deps)}`);
     const identities = m.archive.encryption ? await loadIdentities(deps) : null;
     if (m.archive.encryption && !identities) throw identityMissing(m.id, 'restored in a drill');
     // Held like a restore's: retention does not delete the archive while the drill reads it.
     release = await acquireLock(deps, { kind: 'backup', id: m.id, host, target: scratch }, { op: `restore drill of ${m.id}`, actor: opts.actor });
     await engine.createVolume({ name: scratch, driver: 'local', driverOpts: {}, labels: { [DRILL_LABEL]: 'true', [`${DRILL_LABEL}.backup`]: m.id } });
     created = true;
-    const archive = await extractInto(engine, m, path, scratch, { identities, signal: opts.signal, onProgress: opts.onProgress, phase: `drill: restoring ${m.id}`, tree: true });
+    const phase = `drill: restoring ${m.id}`;
+    const archive = isResticRecord(m)
+      ? await extractResticInto(deps, engine, m, scratch, { signal: opts.signal, onProgress: opts.onProgress, phase, tree: true })
+      : await extractInto(engine, m, path, scratch, { identities, signal: opts.signal, onProgress: opts.onProgress, phase, tree: true });
     opts.onProgress({ phase: `drill: reading ${scratch} back` });
     const back = await readBack(engine, scratch, opts.signal);
     checks = compare(m, archive.treeSha256, back.summary, back.tree);

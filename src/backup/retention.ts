@@ -1,5 +1,5 @@
 /**
- * Retention, as a pure decision over catalog records. Per volume (host + volume name), a backup
+ * Retention, as a pure decision over catalog records. Per volume (store + host + volume name), a backup
  * is kept when any rule keeps it: it is among the newest `keepLast`, or younger than `days`
  * (restic's --keep-last / --keep-within union). With no rule at all nothing is deleted. The prune
  * guard overrides everything: the newest backup that passed a full verification is never
@@ -52,7 +52,8 @@ export function describeRule(rule: RetentionRule): string {
 export function planRetention(records: BackupRecord[], ruleOf: (r: BackupRecord) => RetentionRule, now: Date): RetentionDecision[] {
   const groups = new Map<string, BackupRecord[]>();
   for (const r of records) {
-    const key = `${r.host}\u0000${r.volume}`;
+    // Each store keeps its own: an offsite restic copy is not pruned because of local archives.
+    const key = `${r.store?.name ?? 'local'}\u0000${r.host}\u0000${r.volume}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const out: RetentionDecision[] = [];

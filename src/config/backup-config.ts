@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { isRecipient } from './age-recipient.js';
 import { VOLUME_NAME_PATTERN } from '../core/names.js';
+import { LOCAL_STORE, StoresSchema } from './restic-store-config.js';
 
 export const RetentionRuleSchema = z.strictObject({
   days: z.number().int().min(1).nullable().optional().describe('keep backups younger than this many days'),
@@ -32,8 +33,13 @@ export const BackupConfigSchema = z
     identityFile: z.string().min(1).optional().describe('age identity file for verify/restore of encrypted backups'),
     stopTimeoutSeconds: z.number().int().min(0).max(3600).optional().describe("seconds a container gets to stop (default: the container's own)"),
     retention: RetentionSchema.prefault({}),
+    stores: StoresSchema.describe('backup stores besides the local directory: restic repositories'),
+    defaultStore: z.string().min(1).default(LOCAL_STORE).describe('store used when `backup` names none: "local" or a name from stores'),
   })
   .superRefine((b, ctx) => {
+    if (b.defaultStore !== LOCAL_STORE && !b.stores.some((s) => s.name === b.defaultStore)) {
+      ctx.addIssue({ code: 'custom', path: ['defaultStore'], message: `names no store: use "${LOCAL_STORE}" or one of stores[].name (${b.stores.map((s) => s.name).join(', ') || 'none configured'})` });
+    }
     if (b.encrypt && b.recipients.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['recipients'], message: 'encrypt is true but no recipients are set' });
     }

@@ -51,6 +51,19 @@ export const VerificationSchema = z.object({
   detail: z.string().describe('what was checked, or what failed'),
 });
 
+/**
+ * Where a backup lives when it is not an archive file in the local store: a restic snapshot
+ * holding the tar stream as one file (`path`). Absent for local backups.
+ */
+export const ResticLocationSchema = z.object({
+  name: z.string().describe('store name (backup.stores[].name)'),
+  kind: z.literal('restic'),
+  snapshotId: z.string().regex(/^[0-9a-f]{64}$/).describe('restic snapshot id'),
+  path: z.string().describe('path of the tar file inside the snapshot, e.g. /db_data.tar'),
+  addedBytes: z.number().int().nullable().describe('bytes this backup added to the repository (restic data_added); null when not known (rebuilt from the repository)'),
+});
+export type ResticLocation = z.output<typeof ResticLocationSchema>;
+
 export const BackupManifestSchema = z.object({
   format: z.literal(MANIFEST_FORMAT),
   id: z.string().regex(BACKUP_ID_PATTERN),
@@ -79,6 +92,7 @@ export const BackupManifestSchema = z.object({
   }),
   verification: VerificationSchema.nullable().describe('latest verification, also kept in the manifest'),
   tool: z.object({ name: z.string(), version: z.string() }),
+  store: ResticLocationSchema.optional().describe('the restic snapshot holding this backup; absent: an archive file in the local store'),
 });
 
 export type BackupManifest = z.output<typeof BackupManifestSchema>;

@@ -164,7 +164,7 @@ describe('store scan and catalog rebuild', () => {
 
 describe('backup config', () => {
   it('has safe defaults and refuses bad keys, recipients and combinations', () => {
-    expect(parseConfig({}, 'test').backup).toEqual({ compression: 'zstd', encrypt: false, recipients: [], retention: { days: 7, keepLast: null, volumes: {} } });
+    expect(parseConfig({}, 'test').backup).toEqual({ compression: 'zstd', encrypt: false, recipients: [], retention: { days: 7, keepLast: null, volumes: {} }, stores: [], defaultStore: 'local' });
     expect(() => parseConfig({ backup: { compresion: 'zstd' } }, 'test')).toThrow(/key "backup" has unknown key\(s\) "compresion"/);
     expect(() => parseConfig({ backup: { recipients: ['age1abc'] } }, 'test')).toThrow(/backup\.recipients\[0\]" is invalid: is not an age X25519 recipient/);
     expect(() => parseConfig({ backup: { encrypt: true } }, 'test')).toThrow(/encrypt is true but no recipients/);

@@ -11,6 +11,7 @@ import { formatBytes, formatPercent } from '../../core/format.js';
 import { FINISHED_JOB_STATUSES, JobRecordSchema, type JobRecord } from '../../core/job-record.js';
 import type { FsUsage } from '../../core/ports.js';
 import { BackupRecordSchema, type BackupRecord } from '../../state/backup-record.js';
+import { backupStoreFigures } from '../../ops/backups/backup-store-figures.js';
 import { approvalMessage, effectiveStatus } from '../blocks/approval-blocks.js';
 import { progressLine } from '../blocks/job-blocks.js';
 import { cut, esc, LIMITS } from '../blocks/mrkdwn.js';
@@ -65,6 +66,17 @@ async function hostBlocks(rt: BotRuntime): Promise<Block[]> {
   return [{ type: 'header', text: { type: 'plain_text', text: 'Engines' } }, ...chunks(lines)];
 }
 
+/** restic stores (backup.stores): stored size, restore size, dedup ratio; nothing when none is configured. */
+async function storeBlocks(rt: BotRuntime): Promise<Block[]> {
+  if (rt.deps.config.backup.stores.length === 0) return [];
+  const lines = (await backupStoreFigures(rt.deps)).map((st) =>
+    st.error
+      ? `:warning: *${esc(st.name)}* (restic): ${esc(st.error)}`
+      : `*${esc(st.name)}* (restic): ${formatBytes(st.storedBytes ?? 0)} stored for ${formatBytes(st.logicalBytes ?? 0)} of snapshots · ${st.dedupRatio === null ? '-' : `${st.dedupRatio.toFixed(2)}x`} dedup · ${st.snapshots ?? 0} snapshot(s)`,
+  );
+  return [{ type: 'header', text: { type: 'plain_text', text: 'Backup stores' } }, ...chunks(lines)];
+}
+
 function backupBlocks(records: BackupRecord[]): Block[] {
   const latest = new Map<string, BackupRecord>();
   for (const r of records) {
@@ -113,7 +125,7 @@ export async function publishHome(rt: BotRuntime, userId: string, notice?: strin
   // Home tabs allow 100 blocks; the approvals get what the summary sections leave.
   const blocks: Block[] = [];
   if (notice) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(notice, LIMITS.sectionText) } }, { type: 'divider' } as Block);
-  blocks.push(...(await hostBlocks(rt)), ...backupBlocks(backups), ...jobBlocks(jobs));
+  blocks.push(...(await hostBlocks(rt)), ...backupBlocks(backups), ...(await storeBlocks(rt)), ...jobBlocks(jobs));
   blocks.push({ type: 'header', text: { type: 'plain_text', text: `Pending approvals (${pending.length})` } });
   if (pending.length === 0) blocks.push(context('Nothing waits for a decision.'));
   for (const a of pending) {

@@ -99,7 +99,7 @@ export const backupList = defineOp({
                 host: b.host,
                 created: b.createdAt,
                 size: b.bytes,
-                format: `${b.compression}${b.encrypted ? '+age' : ''}`,
+                format: b.snapshotId ? `restic:${b.store}` : `${b.compression}${b.encrypted ? '+age' : ''}`,
                 verified: verificationText(b.verification),
                 kind: b.kind,
               })),

@@ -15,6 +15,8 @@ import { backupInUse } from '../../backup/locks.js';
 import { describeRule, planRetention, ruleFor, type RetentionDecision, type RetentionRule } from '../../backup/retention.js';
 import { archivePath, manifestName, scanStore, storeDir } from '../../backup/store.js';
 import { fsyncDir } from '../../backup/atomic-file.js';
+import { forgetAndPrune } from '../../backup/restic-retention.js';
+import type { BackupRecord } from '../../state/backup-record.js';
 import { volumeName } from '../shared/common-inputs.js';
 import { formatBytes } from '../../core/format.js';
 import { defineOp, type Preview, type PreviewItem } from '../../core/op.js';
@@ -44,6 +46,11 @@ const Output = z.object({
   freedBytes: z.number(),
 });
 type Output = z.output<typeof Output>;
+
+/** Bytes a backup holds in its store: the archive, or what a restic backup added to its repository. */
+function storedBytes(r: BackupRecord): number {
+  return r.store ? (r.store.addedBytes ?? 0) : r.archive.bytes;
+}
 
 async function decide(deps: Deps, input: Input): Promise<RetentionDecision[]> {
   if (input.host && !deps.engines.hosts().some((h) => h.name === input.host)) await assertKnownHost(deps, input.host);
@@ -112,19 +119,23 @@ export const backupPrune = defineOp({
     const items: PreviewItem[] = decisions.map((d) => ({
       kind: 'backup',
       id: d.record.id,
-      name: `${d.record.volume} on ${d.record.host} at ${shortTime(d.record.createdAt)}`,
-      sizeBytes: d.record.archive.bytes,
+      name: `${d.record.volume} on ${d.record.host} at ${shortTime(d.record.createdAt)}${d.record.store ? ` in restic store ${d.record.store.name}` : ''}`,
+      sizeBytes: storedBytes(d.record),
       action: d.keep ? 'keep' : 'remove',
       reason: d.reasons.join('; '),
     }));
     for (const p of partials) items.push({ kind: 'partial', id: p, name: p, sizeBytes: null, action: 'remove', reason: 'temporary file of an interrupted backup (its process is gone)' });
     const removing = decisions.filter((d) => !d.keep);
-    const totalBytes = removing.reduce((s, d) => s + d.record.archive.bytes, 0);
+    const totalBytes = removing.reduce((s, d) => s + storedBytes(d.record), 0);
+    const stores = [...new Set(removing.flatMap((d) => (d.record.store ? [d.record.store.name] : [])))];
     return {
       summary: `remove ${removing.length} of ${decisions.length} backup(s) (${formatBytes(totalBytes)})${partials.length ? ` and ${partials.length} leftover temporary file(s)` : ''}`,
       items,
       totalBytes,
-      notes: rulesOf(deps, input, decisions).map((r) => `${r.volume} on ${r.host}: ${r.rule}`),
+      notes: [
+        ...rulesOf(deps, input, decisions).map((r) => `${r.volume} on ${r.host}: ${r.rule}`),
+        ...stores.map((st) => `restic store ${st}: the snapshots are forgotten (restic forget), then restic prune frees the data no remaining snapshot uses; sizes are what each backup added`),
+      ],
     };
   },
   async run(deps, input, ctx) {
@@ -136,7 +147,8 @@ export const backupPrune = defineOp({
     const now = await decide(deps, input);
     out.rules = rulesOf(deps, input, now);
     const current = new Map(now.map((d) => [d.record.id, d]));
-    const toItem = (d: RetentionDecision, reason: string): z.output<typeof Item> => ({ id: d.record.id, volume: d.record.volume, host: d.record.host, bytes: d.record.archive.bytes, reason });
+    const toItem = (d: RetentionDecision, reason: string): z.output<typeof Item> => ({ id: d.record.id, volume: d.record.volume, host: d.record.host, bytes: storedBytes(d.record), reason });
+    const resticGone: RetentionDecision[] = [];
     for (const d of now) if (d.keep) out.kept.push(toItem(d, d.reasons.join('; ')));
     for (const item of preview.items) {
       if (item.action !== 'remove') continue;
@@ -154,6 +166,11 @@ export const backupPrune = defineOp({
         out.skipped.push(toItem(d, `now kept: ${d.reasons.join('; ')}`));
         continue;
       }
+      if (d.record.store) {
+        // restic snapshots go together, per store, after the loop: one forget and one prune.
+        resticGone.push(d);
+        continue;
+      }
       if (!input.dryRun) {
         try {
           ctx.signal.throwIfAborted();
@@ -168,9 +185,27 @@ export const backupPrune = defineOp({
         }
       }
       out.removed.push(toItem(d, d.reasons.join('; ')));
-      out.freedBytes += d.record.archive.bytes;
+      out.freedBytes += storedBytes(d.record);
     }
     if (!input.dryRun && (out.removed.length || out.partialsRemoved.length)) await fsyncDir(dir).catch(() => undefined);
+    const byStore = new Map<string, RetentionDecision[]>();
+    for (const d of resticGone) byStore.set(d.record.store?.name ?? '', [...(byStore.get(d.record.store?.name ?? '') ?? []), d]);
+    for (const [store, group] of byStore) {
+      if (!input.dryRun) {
+        try {
+          await forgetAndPrune(deps, store, group.map((d) => d.record), ctx.signal);
+          await removeBackups(deps, group.map((d) => d.record.id));
+        } catch (err) {
+          if (ctx.signal.aborted) throw new OpsError('cancelled', `prune-backups cancelled while forgetting snapshots in restic store "${store}"`);
+          for (const d of group) out.skipped.push(toItem(d, `could not be forgotten: ${toOpsError(err).message}`));
+          continue;
+        }
+      }
+      for (const d of group) {
+        out.removed.push(toItem(d, d.reasons.join('; ')));
+        out.freedBytes += storedBytes(d.record);
+      }
+    }
     return out;
   },
   view(o) {

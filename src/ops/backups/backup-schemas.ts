@@ -27,6 +27,9 @@ export const BackupSummarySchema = z.object({
     .object({ at: z.string(), ok: z.boolean(), level: z.enum(['full', 'checksum']), detail: z.string() })
     .nullable()
     .describe('latest verification, null when never verified'),
+  store: z.string().describe('backup store: "local" (backup.dir) or a restic store name'),
+  snapshotId: z.string().nullable().describe('restic snapshot id (restic stores only)'),
+  addedBytes: z.number().nullable().describe('restic stores: bytes this backup added to the repository after deduplication'),
 });
 
 export type BackupSummary = z.output<typeof BackupSummarySchema>;
@@ -51,6 +54,9 @@ export function summarizeBackup(m: BackupManifest): BackupSummary {
     dataBytes: m.content.dataBytes,
     labels: m.labels,
     verification: m.verification,
+    store: m.store?.name ?? 'local',
+    snapshotId: m.store?.snapshotId ?? null,
+    addedBytes: m.store?.addedBytes ?? null,
   };
 }
 

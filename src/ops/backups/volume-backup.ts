@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { OpsError, toOpsError } from '../../core/errors.js';
 import { backupVolume } from '../../backup/backup-volume.js';
 import { storeDir } from '../../backup/store.js';
+import { ensureRepository, resolveStore } from '../../backup/restic-store.js';
 import { backupPrune } from './backup-prune.js';
 import { BackupSummarySchema, summarizeBackup } from './backup-schemas.js';
 import { hostField, volumeName } from '../shared/common-inputs.js';
@@ -49,7 +50,7 @@ export const volumeBackup = defineOp({
   verb: 'backup',
   summary: 'Back up volumes into the backup store: streamed, compressed, optionally encrypted, verifiable',
   description:
-    'Reads each volume through the engine (a helper container that is never started), so remote engines work. Archives are standard tar (zstd, gzip or none; age-encrypted with --encrypt) named <volume>_<YYYYMMDD_HHmmss>, with a sidecar manifest. --stop (or the label storage-ops.stop-during-backup=true on the volume or a container using it) stops the running containers using the volume during the archive and starts exactly those again, also on failure. Container labels storage-ops.backup-pre / storage-ops.backup-post hold commands run in that container before and after (e.g. a database dump); a failing pre command aborts. Retention runs afterwards unless --no-prune.',
+    'Reads each volume through the engine (a helper container that is never started), so remote engines work. Archives are standard tar (zstd, gzip or none; age-encrypted with --encrypt) named <volume>_<YYYYMMDD_HHmmss>, with a sidecar manifest. --stop (or the label storage-ops.stop-during-backup=true on the volume or a container using it) stops the running containers using the volume during the archive and starts exactly those again, also on failure. Container labels storage-ops.backup-pre / storage-ops.backup-post hold commands run in that container before and after (e.g. a database dump); a failing pre command aborts. Retention runs afterwards unless --no-prune. --store NAME (or backup.defaultStore) sends the tar stream into a restic repository from backup.stores instead: deduplicated and encrypted by restic, catalogued with its snapshot id.',
   effect: 'write',
   long: true,
   input: z.strictObject({
@@ -59,17 +60,21 @@ export const volumeBackup = defineOp({
     compression: z.enum(['zstd', 'gzip', 'none']).optional().describe('archive compression (default: config backup.compression, zstd)'),
     encrypt: z.boolean().optional().describe('encrypt to the age recipients in backup.recipients (default: config backup.encrypt)'),
     prune: z.boolean().default(true).describe('run retention for these volumes after a successful backup'),
+    store: z.string().min(1).optional().describe('backup store: "local" (the backup directory) or a restic store from backup.stores (default: backup.defaultStore)'),
   }),
   output: Output,
   cli: { positional: ['volumes'] },
-  examples: ['db_data', 'app_data config_data --stop', 'db_data --encrypt --compression zstd', 'db_data --host prod-1 --no-prune'],
+  examples: ['db_data', 'app_data config_data --stop', 'db_data --store offsite', 'db_data --encrypt --compression zstd', 'db_data --host prod-1 --no-prune'],
   async run(deps, input, ctx) {
     const engine = deps.engines.get(input.host);
     const compression = input.compression ?? deps.config.backup.compression;
     const encrypt = input.encrypt ?? deps.config.backup.encrypt;
     // Every volume must exist before the first one is touched.
     for (const v of new Set(input.volumes)) await engine.inspectVolume(v);
-    const out: z.output<typeof Output> = { host: engine.host.name, storeDir: storeDir(deps), backups: [] };
+    const store = resolveStore(deps, input.store);
+    // A missing program, a wrong password or an uninitialised repository fails before any container is stopped.
+    if (store.kind === 'restic') await ensureRepository(deps, store.config, `backup into restic store "${store.name}"`, ctx.signal);
+    const out: z.output<typeof Output> = { host: engine.host.name, storeDir: store.kind === 'restic' ? `restic:${store.name}` : storeDir(deps), backups: [] };
     const failures: string[] = [];
     let firstError: OpsError | null = null;
     for (const volume of new Set(input.volumes)) {
@@ -85,6 +90,7 @@ export const volumeBackup = defineOp({
           actor: ctx.actor.id,
           signal: ctx.signal,
           onProgress: ctx.onProgress,
+          store,
         });
         let retention: z.output<typeof RetentionResult> | null = null;
         if (input.prune) {
@@ -125,7 +131,7 @@ export const volumeBackup = defineOp({
     return out;
   },
   view(o) {
-    const format = (b: Backup): string => `${b.compression}${b.encrypted ? ` + age (${b.recipients.length} recipient${b.recipients.length === 1 ? '' : 's'})` : ''}`;
+    const format = (b: Backup): string => b.snapshotId ? `tar in restic store ${b.store} (snapshot ${b.snapshotId.slice(0, 8)})` : `${b.compression}${b.encrypted ? ` + age (${b.recipients.length} recipient${b.recipients.length === 1 ? '' : 's'})` : ''}`;
     const rate = (b: Backup): number | null => (b.durationMs > 0 ? Math.round((b.dataBytes * 1000) / b.durationMs) : null);
     const findings: ViewFinding[] = [];
     const notes: string[] = [];
@@ -164,6 +170,7 @@ export const volumeBackup = defineOp({
           { label: 'Data', value: one.dataBytes, type: 'bytes' },
           { label: 'Entries', value: one.entries, type: 'count' },
           { label: 'Files', value: one.files, type: 'count' },
+          ...(one.addedBytes !== null ? [{ label: 'Added to the repository', value: one.addedBytes, type: 'bytes' as const }] : []),
           { label: 'Took', value: one.durationMs, type: 'duration' },
           { label: 'Throughput', value: rate(one), type: 'bytes', perSecond: true },
           { label: 'sha256', value: one.sha256 },

@@ -20,6 +20,7 @@ import { acquireLock } from '../../backup/locks.js';
 import { withEngineLock } from '../../backup/engine-lock.js';
 import { checkArchive } from '../../backup/read-archive.js';
 import { extractInto, volumeHasContent } from '../../backup/restore-volume.js';
+import { checkResticArchive, extractResticInto, isResticRecord } from '../../backup/restic-read.js';
 import { archivePath, exists, storeDir } from '../../backup/store.js';
 import type { BackupManifest } from '../../state/backup-record.js';
 import type { AgeIdentity } from '../../backup/age.js';
@@ -78,8 +79,9 @@ interface Plan {
 async function plan(deps: Deps, input: Input, signal: AbortSignal, forPreview: boolean): Promise<Plan> {
   const record = await getBackup(deps, input.backupId);
   const engine = deps.engines.get(input.host);
-  const path = archivePath(storeDir(deps), record);
-  if (!(await exists(path))) {
+  // A restic backup is read through `restic dump`: there is no file here to look for.
+  const path = isResticRecord(record) ? '' : archivePath(storeDir(deps), record);
+  if (!isResticRecord(record) && !(await exists(path))) {
     throw new OpsError('not_found', `the archive of backup ${record.id} (${record.archive.file}) is missing from the store ${storeDir(deps)}`, {
       hint: '`storage-ops backups --rescan` brings the catalog in line with the store',
     });
@@ -141,6 +143,7 @@ function previewOfPlan(p: Plan, input: Input): Preview {
     'The archive is verified (sha256 and a full read) before the target is touched.',
     p.nonEmpty ? `A safety backup of ${input.target} is taken first; its id is in the output.` : 'The target is empty (or new): no safety backup is needed.',
   ];
+  if (p.record.store) notes.push(`The backup is read from restic store ${p.record.store.name} (snapshot ${p.record.store.snapshotId.slice(0, 8)}, restic dump), in full before the target is touched and again into it.`);
   if (p.record.host !== host) notes.push(`Cross-host restore: the backup comes from ${p.record.host}, the target is on ${host}.`);
   if (p.record.archive.encryption) notes.push('The backup is encrypted: the age identity (backup.identityFile) is needed.');
   if (p.running.length && !input.force) notes.push(`Refused as it stands: ${p.running.map((c) => c.name).join(', ')} use the target; add --force.`);
@@ -204,7 +207,9 @@ export const volumeRestore = defineOp({
       for (const gone of await p.engine.removeLeftoverHelpers(input.target)) deps.log.info(`restore onto ${input.target}: removed leftover helper container ${gone}`, { host });
       releaseBackup = await acquireLock(deps, { kind: 'backup', id: p.record.id, host, target: input.target }, { op: `restore onto ${input.target}`, actor: ctx.actor.id });
       // 1. Verify before anything is touched.
-      const check = await checkArchive(p.record, p.path, { identities, signal: ctx.signal, onProgress: ctx.onProgress });
+      const check = isResticRecord(p.record)
+        ? await checkResticArchive(deps, p.record, { signal: ctx.signal, onProgress: ctx.onProgress, subset: null })
+        : await checkArchive(p.record, p.path, { identities, signal: ctx.signal, onProgress: ctx.onProgress });
       await recordVerification(deps, p.record, { at: deps.now().toISOString(), ok: check.ok, level: check.level, detail: check.detail });
       if (!check.ok) {
         throw new OpsError('corrupt', `backup ${p.record.id} failed verification, so volume ${input.target} was not touched: ${check.problems.join('; ')}`, {
@@ -248,7 +253,10 @@ export const volumeRestore = defineOp({
             await p.engine.clearVolume(input.target, ctx.signal);
           }
           touched = true;
-          const summary = await extractInto(p.engine, p.record, p.path, input.target, { identities, signal: ctx.signal, onProgress: ctx.onProgress, phase: `restoring ${p.record.id}` });
+          const phase = `restoring ${p.record.id}`;
+          const summary = isResticRecord(p.record)
+            ? await extractResticInto(deps, p.engine, p.record, input.target, { signal: ctx.signal, onProgress: ctx.onProgress, phase })
+            : await extractInto(p.engine, p.record, p.path, input.target, { identities, signal: ctx.signal, onProgress: ctx.onProgress, phase });
           return { summary, safety };
         } catch (err) {
           if (!touched) throw err;

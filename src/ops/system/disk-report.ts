@@ -12,6 +12,7 @@ import { formatBytes, formatPercent, shortId } from '../../core/format.js';
 import { defineOp } from '../../core/op.js';
 import type { SystemDf } from '../../core/ports.js';
 import type { ViewChart, ViewFinding, ViewTable } from '../../core/view.js';
+import { resticStoreStats } from '../../backup/restic-stats.js';
 
 const SummaryRow = z.object({
   type: z.enum(['Images', 'Containers', 'Local Volumes', 'Build Cache']),
@@ -70,6 +71,19 @@ const Output = z.object({
   topContainers: z.array(Container).describe('five largest by writable-layer size'),
   topImages: z.array(Image).describe('five largest by size'),
   warnings: z.array(z.string()),
+  backupStores: z
+    .array(
+      z.object({
+        name: z.string(),
+        kind: z.literal('restic'),
+        storedBytes: z.number().nullable().describe('bytes the repository holds (restic stats --mode raw-data)'),
+        logicalBytes: z.number().nullable().describe('bytes its snapshots restore to (restic stats --mode restore-size)'),
+        snapshots: z.number().nullable(),
+        dedupRatio: z.number().nullable().describe('logical / stored bytes'),
+        error: z.string().nullable(),
+      }),
+    )
+    .describe('restic backup stores (backup.stores): size and deduplication; empty without stores'),
 });
 
 export type DiskReport = z.output<typeof Output>;
@@ -102,7 +116,7 @@ export const diskReport = defineOp({
   name: 'disk_report',
   verb: 'report',
   summary: 'Report Docker disk usage, root filesystem usage against thresholds, and the largest items',
-  description: 'What `docker system df -v` shows, plus usage of the filesystem holding DockerRootDir (read on the engine host through a helper container) against the warn/critical thresholds (default 80/90 %), and the five largest containers and images.',
+  description: 'What `docker system df -v` shows, plus usage of the filesystem holding DockerRootDir (read on the engine host through a helper container) against the warn/critical thresholds (default 80/90 %), and the five largest containers and images; with restic backup stores configured, each store\'s size and deduplication ratio.',
   effect: 'read',
   input: z.strictObject({
     host: hostField,
@@ -113,6 +127,8 @@ export const diskReport = defineOp({
   examples: ['', '--host prod-1 --warn-percent 70'],
   async run(deps, input, ctx) {
     const engine = deps.engines.get(input.host);
+    // restic stores are measured while the engine answers (each takes restic runs of its own).
+    const backupStoresP = resticStoreStats(deps);
     const warnPercent = input.warnPercent ?? deps.config.thresholds.warnPercent;
     const criticalPercent = input.criticalPercent ?? deps.config.thresholds.criticalPercent;
     if (warnPercent >= criticalPercent) {
@@ -142,6 +158,7 @@ export const diskReport = defineOp({
     } catch (err) {
       warnings.push(`root filesystem usage unavailable: ${toOpsError(err).toLine()}`);
     }
+    const backupStores = await backupStoresP;
     const images = df.images.map((i) => ({ ...i, uniqueSize: i.sharedSize >= 0 ? i.size - i.sharedSize : i.size }));
     const containers = df.containers.map(({ id, name, image, state, status, sizeRw, sizeRootFs, volumes }) => ({ id, name, image, state, status, sizeRw, sizeRootFs, volumes }));
     return {
@@ -156,7 +173,8 @@ export const diskReport = defineOp({
       buildCache: df.buildCache,
       topContainers: [...containers].sort((a, b) => b.sizeRw - a.sizeRw).slice(0, 5),
       topImages: [...images].sort((a, b) => b.size - a.size).slice(0, 5),
-      warnings,
+      warnings: [...warnings, ...backupStores.flatMap((st) => (st.error ? [`backup store ${st.name}: ${st.error}`] : []))],
+      backupStores,
     };
   },
   view(o) {
@@ -219,6 +237,20 @@ export const diskReport = defineOp({
           { key: 'size', label: 'SIZE', type: 'bytes' },
         ],
         rows: [...o.volumes].sort((a, b) => (b.size ?? -1) - (a.size ?? -1)).map((v) => ({ name: v.name, driver: v.driver, links: v.refCount, size: v.size })),
+      });
+    }
+    if (o.backupStores.length) {
+      tables.push({
+        id: 'backup-stores',
+        title: 'Backup stores (restic)',
+        columns: [
+          { key: 'store', label: 'STORE', type: 'text' },
+          { key: 'snapshots', label: 'SNAPSHOTS', type: 'count' },
+          { key: 'stored', label: 'STORED', type: 'bytes' },
+          { key: 'logical', label: 'RESTORE SIZE', type: 'bytes' },
+          { key: 'dedup', label: 'DEDUP', type: 'text' },
+        ],
+        rows: o.backupStores.map((st) => ({ store: st.name, snapshots: st.snapshots, stored: st.storedBytes, logical: st.logicalBytes, dedup: st.dedupRatio === null ? '-' : `${st.dedupRatio.toFixed(2)}x` })),
       });
     }
     const findings: ViewFinding[] = [];

@@ -10,6 +10,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { drillRecords } from '../../backup/restore-drill.js';
+import { resticStoreStats } from '../../backup/restic-stats.js';
 import { toOpsError } from '../../core/errors.js';
 import { jobsOf } from '../../core/jobs.js';
 import { ApprovalStatusSchema } from '../../core/approval-record.js';
@@ -120,6 +121,9 @@ export function createMetricsCollector(deps: Deps): MetricsCollector {
   const drillOk = gauge('storage_ops_drill_success', '1 when the last restore drill of the volume restored it as backed up, 0 when it failed', ['host', 'volume']);
   const drillTime = gauge('storage_ops_drill_last_timestamp_seconds', 'when the last restore drill of the volume ran (unix time)', ['host', 'volume']);
   const drillDuration = gauge('storage_ops_drill_duration_seconds', 'how long the last restore drill of the volume took', ['host', 'volume']);
+  const storeBytes = gauge('storage_ops_backup_store_bytes', 'restic backup store size: stored (after deduplication and compression) and logical (what its snapshots restore to)', ['store', 'kind']);
+  const storeSnapshots = gauge('storage_ops_backup_store_snapshots', 'snapshots in the restic backup store', ['store']);
+  const storeRatio = gauge('storage_ops_backup_store_dedup_ratio', 'logical bytes / stored bytes of the restic backup store', ['store']);
   const calls = new Counter({ name: 'storage_ops_op_calls_total', help: 'op calls handled by this process, by outcome', labelNames: ['op', 'source', 'outcome'], registers: [registry] });
   const errors = new Counter({ name: 'storage_ops_op_errors_total', help: 'failed op calls handled by this process, by error code', labelNames: ['op', 'code'], registers: [registry] });
   const durations = new Histogram({
@@ -180,6 +184,13 @@ export function createMetricsCollector(deps: Deps): MetricsCollector {
         drillOk.set(l, d.ok ? 1 : 0);
         drillTime.set(l, Date.parse(d.at) / 1000);
         drillDuration.set(l, d.durationMs / 1000);
+      }
+      for (const g of [storeBytes, storeSnapshots, storeRatio]) g.reset();
+      for (const st of await resticStoreStats(deps)) {
+        if (st.storedBytes !== null) storeBytes.set({ store: st.name, kind: 'stored' }, st.storedBytes);
+        if (st.logicalBytes !== null) storeBytes.set({ store: st.name, kind: 'logical' }, st.logicalBytes);
+        if (st.snapshots !== null) storeSnapshots.set({ store: st.name }, st.snapshots);
+        if (st.dedupRatio !== null) storeRatio.set({ store: st.name }, st.dedupRatio);
       }
       return registry.metrics();
     },

@@ -1,0 +1,258 @@
+/**
+ * restic repositories as backup stores (config backup.stores, kind "restic"). Everything here
+ * runs the restic program as a child process: storage-ops implements no repository format.
+ * The child gets a small environment of its own (PATH, HOME, the repository, the password as
+ * RESTIC_PASSWORD_FILE or RESTIC_PASSWORD, a cache directory under the data dir, and the
+ * store's env/envFrom), never this process's whole environment (Slack and MCP tokens stay
+ * here). Every text restic writes that leaves this file (errors) is redacted first: the
+ * password, the envFrom values and credentials in the repository URL are masked.
+ */
+import { spawn } from 'node:child_process';
+import { access, constants, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { OpsError } from '../core/errors.js';
+import type { Deps } from '../core/ports.js';
+import { maskValues, redactText, registerSecret } from '../core/redact.js';
+import { LOCAL_STORE, type ResticStoreConfig } from '../config/restic-store-config.js';
+import { hasProgram } from './compression.js';
+import { ProcessStream } from './process-stream.js';
+
+export type StoreChoice = { kind: 'local'; name: typeof LOCAL_STORE } | { kind: 'restic'; name: string; config: ResticStoreConfig };
+
+/** The store a backup goes to: the named one, else backup.defaultStore. */
+export function resolveStore(deps: Pick<Deps, 'config'>, name?: string): StoreChoice {
+  const wanted = name ?? deps.config.backup.defaultStore;
+  if (wanted === LOCAL_STORE) return { kind: 'local', name: LOCAL_STORE };
+  const config = deps.config.backup.stores.find((s) => s.name === wanted);
+  if (!config) {
+    throw new OpsError('invalid_input', `no backup store named "${wanted}"`, {
+      hint: `Known stores: ${[LOCAL_STORE, ...deps.config.backup.stores.map((s) => s.name)].join(', ')} (config backup.stores)`,
+    });
+  }
+  return { kind: 'restic', name: config.name, config };
+}
+
+/** The restic store a catalog record lives in (the config may have lost it since). */
+export function resticStoreNamed(deps: Pick<Deps, 'config'>, name: string, what: string): ResticStoreConfig {
+  const config = deps.config.backup.stores.find((s) => s.name === name);
+  if (!config) {
+    throw new OpsError('config', `${what} lives in the restic store "${name}", which is no longer in the configuration`, {
+      hint: `Add it back to backup.stores (name "${name}", its repository and password)`,
+    });
+  }
+  return config;
+}
+
+export function requireRestic(what: string): void {
+  if (!hasProgram('restic')) {
+    throw new OpsError('unavailable', `${what} needs the restic program, which is not installed on this machine`, {
+      hint: 'Install it (apt-get install restic; the storage-ops image has it), or back up to the local store (--store local)',
+    });
+  }
+}
+
+function storeKey(deps: Pick<Deps, 'config'>, s: ResticStoreConfig): string {
+  const i = deps.config.backup.stores.findIndex((x) => x.name === s.name);
+  return `backup.stores[${i < 0 ? '?' : i}]`;
+}
+
+/** The values this store's child sees that must never be printed. */
+function secretsOf(s: ResticStoreConfig): string[] {
+  const out: string[] = [];
+  if (s.passwordEnv) out.push(process.env[s.passwordEnv] ?? '');
+  for (const from of Object.values(s.envFrom)) out.push(process.env[from] ?? '');
+  return out.filter((v) => v.length > 0);
+}
+
+/** Text from restic, safe to show: store secrets and credentials by shape masked. */
+export function redactRestic(s: ResticStoreConfig, text: string): string {
+  return redactText(maskValues(text, secretsOf(s)));
+}
+
+/** The child's environment; checks the password source first, with errors naming the key. */
+export async function resticEnv(deps: Pick<Deps, 'config' | 'dataDir'>, s: ResticStoreConfig): Promise<NodeJS.ProcessEnv> {
+  const key = storeKey(deps, s);
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/root',
+    ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}),
+    ...s.env,
+    RESTIC_REPOSITORY: s.repository,
+    RESTIC_CACHE_DIR: join(deps.dataDir, 'cache', 'restic'),
+  };
+  if (s.passwordFile) {
+    try {
+      await access(s.passwordFile, constants.R_OK);
+    } catch (err) {
+      throw new OpsError('config', `the password file of restic store "${s.name}" (${key}.passwordFile = ${s.passwordFile}) cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`, {
+        hint: 'Check the path and that this user can read it',
+      });
+    }
+    env.RESTIC_PASSWORD_FILE = s.passwordFile;
+  } else if (s.passwordEnv) {
+    const value = process.env[s.passwordEnv];
+    if (!value) {
+      throw new OpsError('config', `the password of restic store "${s.name}" is to come from the environment variable ${s.passwordEnv} (${key}.passwordEnv), which is not set`, {
+        hint: `Set ${s.passwordEnv} in the environment of storage-ops, or use ${key}.passwordFile`,
+      });
+    }
+    registerSecret(value, 1);
+    env.RESTIC_PASSWORD = value;
+  }
+  for (const [name, from] of Object.entries(s.envFrom)) {
+    const value = process.env[from];
+    if (value === undefined) {
+      throw new OpsError('config', `restic store "${s.name}" needs the environment variable ${from} (${key}.envFrom.${name}), which is not set`, {
+        hint: `Set ${from} in the environment of storage-ops`,
+      });
+    }
+    registerSecret(value);
+    env[name] = value;
+  }
+  await mkdir(env.RESTIC_CACHE_DIR as string, { recursive: true, mode: 0o700 }).catch(() => undefined);
+  return env;
+}
+
+/** Turns restic's failure (its stderr tail, how it ended) into an error that says what to do. */
+export function resticFailure(s: ResticStoreConfig, what: string, stderr: string, how: string): OpsError {
+  const text = redactRestic(s, stderr);
+  const detail = text.trim().split('\n').filter(Boolean).slice(-3).join('; ');
+  const where = `restic store "${s.name}"`;
+  if (/wrong password or no key found/i.test(text)) {
+    return new OpsError('config', `${what} failed: the repository of ${where} refused the password (wrong password or no key found)`, {
+      hint: 'Check the store\'s passwordFile / passwordEnv: it must hold the password the repository was created with',
+    });
+  }
+  if (/Is there a repository at the following location|unable to open config file|repository does not exist/i.test(text)) {
+    return new OpsError('not_found', `${what} failed: there is no restic repository at the location of ${where} (not initialised yet, or the wrong location)`, {
+      hint: `Create it with \`restic init\` (RESTIC_REPOSITORY and RESTIC_PASSWORD_FILE set as for the store), or set "init": true on the store to let storage-ops create it`,
+    });
+  }
+  if (/repository is already locked/i.test(text)) {
+    return new OpsError('busy', `${what} failed: the repository of ${where} is locked by another restic process`, {
+      hint: 'Try again when it is done; a lock left by a killed process goes with `restic unlock`',
+    });
+  }
+  if (/connection refused|no such host|timeout|unable to open repository|dial tcp|ssh: |network is unreachable/i.test(text)) {
+    return new OpsError('unavailable', `${what} failed: the repository of ${where} cannot be reached: ${detail}`, {
+      hint: 'Check the store\'s repository location, the network and the backend credentials (envFrom)',
+    });
+  }
+  return new OpsError('unavailable', `${what} failed: restic ${how}${detail ? `: ${detail}` : ''}`);
+}
+
+export interface ResticRun {
+  stdout: string;
+}
+
+/** Runs restic to completion (short commands: snapshots, tag, forget, stats, check, init). */
+export async function runRestic(
+  deps: Pick<Deps, 'config' | 'dataDir'>,
+  s: ResticStoreConfig,
+  args: string[],
+  opts: { what: string; signal?: AbortSignal; env?: NodeJS.ProcessEnv },
+): Promise<ResticRun> {
+  requireRestic(opts.what);
+  const env = opts.env ?? (await resticEnv(deps, s));
+  return new Promise<ResticRun>((resolve, reject) => {
+    const child = spawn('restic', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    const onAbort = (): void => {
+      child.kill('SIGTERM');
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => {
+      err = (err + d.toString('utf8')).slice(-4000);
+    });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      reject(e.code === 'ENOENT' ? new OpsError('unavailable', `${opts.what} needs the restic program, which is not installed on this machine`, { hint: 'Install it (apt-get install restic)' }) : new OpsError('internal', `${opts.what}: cannot run restic: ${e.message}`));
+    });
+    child.on('close', (code, signal) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (opts.signal?.aborted) return reject(new OpsError('cancelled', `${opts.what} was cancelled`));
+      if (code === 0) return resolve({ stdout: Buffer.concat(out).toString('utf8') });
+      reject(resticFailure(s, opts.what, err, signal ? `was killed by ${signal}` : `exited with status ${code}`));
+    });
+  });
+}
+
+const LOCK_RETRIES = 20;
+
+/**
+ * Runs a restic command that takes the repository's exclusive lock (tag, forget, prune, check),
+ * waiting while other storage-ops runs (backups take a shared lock) hold it: restic 0.14 has no
+ * --retry-lock of its own.
+ */
+export async function runResticExclusive(
+  deps: Pick<Deps, 'config' | 'dataDir'>,
+  s: ResticStoreConfig,
+  args: string[],
+  opts: { what: string; signal?: AbortSignal },
+): Promise<ResticRun> {
+  const env = await resticEnv(deps, s);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runRestic(deps, s, args, { ...opts, env });
+    } catch (err) {
+      if (!(err instanceof OpsError && err.code === 'busy') || attempt >= LOCK_RETRIES) throw err;
+      opts.signal?.throwIfAborted();
+      await new Promise((r) => setTimeout(r, 500 + attempt * 250));
+    }
+  }
+}
+
+/** Repositories this process opened lately: each restic run costs a key derivation (~0.5 s), so the check is not repeated. */
+const opened = new Map<string, number>();
+const OPENED_FOR_MS = 60_000;
+
+/** Makes sure the repository exists and opens with the password; creates it when the store says init. */
+export async function ensureRepository(deps: Pick<Deps, 'config' | 'dataDir' | 'log'>, s: ResticStoreConfig, what: string, signal?: AbortSignal): Promise<void> {
+  requireRestic(what);
+  const key = `${s.name}\u0000${s.repository}`;
+  if (performance.now() - (opened.get(key) ?? -Infinity) < OPENED_FOR_MS) return;
+  try {
+    await runRestic(deps, s, ['cat', 'config'], { what, signal });
+  } catch (err) {
+    if (!(err instanceof OpsError && err.code === 'not_found' && s.init)) throw err;
+    await runRestic(deps, s, ['init'], { what: `creating the repository of restic store "${s.name}"`, signal });
+    deps.log.info('restic repository created', { store: s.name });
+  }
+  opened.set(key, performance.now());
+}
+
+/** restic as a stream stage (backup --stdin: write the tar in; dump: read it out). */
+export async function resticStream(deps: Pick<Deps, 'config' | 'dataDir'>, s: ResticStoreConfig, args: string[], what: string): Promise<ProcessStream> {
+  requireRestic(what);
+  const env = await resticEnv(deps, s);
+  return new ProcessStream('restic', args, what, 'internal', { env, failure: (stderr, how) => resticFailure(s, what, stderr, how) });
+}
+
+/** A snapshot as `restic snapshots --json` lists it. */
+export interface ResticSnapshot {
+  id: string;
+  short_id?: string;
+  time: string;
+  hostname: string;
+  paths: string[];
+  tags?: string[];
+}
+
+export async function listSnapshots(deps: Pick<Deps, 'config' | 'dataDir'>, s: ResticStoreConfig, tags: string[], what: string, signal?: AbortSignal): Promise<ResticSnapshot[]> {
+  const args = ['snapshots', '--json', ...(tags.length ? ['--tag', tags.join(',')] : [])];
+  const { stdout } = await runRestic(deps, s, args, { what, signal });
+  try {
+    const parsed = JSON.parse(stdout || '[]') as ResticSnapshot[] | null;
+    return parsed ?? [];
+  } catch {
+    throw new OpsError('internal', `${what}: restic snapshots --json printed something that is not JSON`);
+  }
+}
+
+/** The value of a `key=value` tag, or null. */
+export function tagValue(snap: Pick<ResticSnapshot, 'tags'>, key: string): string | null {
+  const hit = (snap.tags ?? []).find((t) => t.startsWith(`${key}=`));
+  return hit === undefined ? null : hit.slice(key.length + 1);
+}
