@@ -1,4 +1,0 @@
-export function defineOp(op) {
-    return op;
-}
-//# sourceMappingURL=op.js.map

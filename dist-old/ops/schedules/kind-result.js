@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=kind-result.js.map
