@@ -15,6 +15,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cli, docker } from '../harness/docker-cli.js';
 import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
 import { createMetricsCollector } from '../../src/ops/system/metrics.js';
+import { holdBackup } from '../../src/backup/locks.js';
 import { FIDELITY_SCRIPT, mountpoint, populate, treeOf } from './backup-helpers.js';
 
 interface BackupJson {
@@ -205,7 +206,7 @@ describeDocker('restic backup stores', () => {
     expect(restic(['snapshots', '--json']).toString()).toBe(snapsBefore);
   });
 
-  it('applies retention to the store by the same rules and guard: preview first, then forget and prune', () => {
+  it('applies retention to the store by the same rules and guard: preview first, then forget and prune', async () => {
     // The guard: the older backup is the only verified one, so it stays.
     const guarded = cli(['prune-backups', vol, '--keep-last', '1'], env);
     expect(guarded.code).toBe(3);
@@ -217,6 +218,16 @@ describeDocker('restic backup stores', () => {
     expect(preview.stdout).toMatch(/^remove 1 of 2 backup\(s\)/);
     expect(preview.stdout).toMatch(/restic store offsite: the snapshots are forgotten/);
     expect(JSON.parse(restic(['snapshots', '--json']).toString())).toHaveLength(2);
+    // A snapshot being read (a verify, a restore, a drill in another process) is not forgotten.
+    const hold = await holdBackup({ dataDir: join(dir, 'data') }, first.id, 'verify', { op: 'verify', actor: 'cli:reader' });
+    try {
+      const held = cli(['prune-backups', vol, '--keep-last', '1', '--yes', '--json'], env);
+      expect(held.code, held.stderr).toBe(0);
+      expect((JSON.parse(held.stdout) as { removed: unknown[] }).removed).toEqual([]);
+      expect(JSON.parse(restic(['snapshots', '--json']).toString())).toHaveLength(2);
+    } finally {
+      await hold.release();
+    }
     const r = cli(['prune-backups', vol, '--keep-last', '1', '--yes', '--json'], env);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { removed: Array<{ id: string }>; kept: Array<{ id: string }> };

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { OpsError, toOpsError } from '../../core/errors.js';
 import { listBackups, removeBackups } from '../../backup/catalog.js';
-import { backupInUse, liveTokens, lockBackupForDelete } from '../../backup/locks.js';
+import { backupInUse, liveTokens, lockBackupForDelete, type Lease } from '../../backup/locks.js';
 import { describeRule, planRetention, ruleFor, type RetentionDecision, type RetentionRule } from '../../backup/retention.js';
 import { archivePath, manifestName, scanStore, storeDir } from '../../backup/store.js';
 import { fsyncDir } from '../../backup/atomic-file.js';
@@ -207,15 +207,31 @@ export const backupPrune = defineOp({
     if (!input.dryRun && (out.removed.length || out.partialsRemoved.length)) await fsyncDir(dir).catch(() => undefined);
     const byStore = new Map<string, RetentionDecision[]>();
     for (const d of resticGone) byStore.set(d.record.store?.name ?? '', [...(byStore.get(d.record.store?.name ?? '') ?? []), d]);
-    for (const [store, group] of byStore) {
+    for (const [store, candidates] of byStore) {
+      let group = candidates;
+      const claims: Lease[] = [];
       if (!input.dryRun) {
+        // Claimed like local archives: a snapshot a restore, verify or drill is reading stays.
+        group = [];
+        for (const d of candidates) {
+          const claim = await lockBackupForDelete(deps, d.record.id, ctx.actor.id);
+          if ('busy' in claim) out.skipped.push(toItem(d, claim.busy));
+          else {
+            claims.push(claim.lease);
+            group.push(d);
+          }
+        }
         try {
-          await forgetAndPrune(deps, store, group.map((d) => d.record), ctx.signal);
-          await removeBackups(deps, group.map((d) => d.record.id));
+          if (group.length) {
+            await forgetAndPrune(deps, store, group.map((d) => d.record), ctx.signal);
+            await removeBackups(deps, group.map((d) => d.record.id));
+          }
         } catch (err) {
           if (ctx.signal.aborted) throw new OpsError('cancelled', `prune-backups cancelled while forgetting snapshots in restic store "${store}"`);
           for (const d of group) out.skipped.push(toItem(d, `could not be forgotten: ${toOpsError(err).message}`));
           continue;
+        } finally {
+          for (const c of claims) await c.release();
         }
       }
       for (const d of group) {
