@@ -12,6 +12,7 @@ import type { Deps, EnginePort } from '../core/ports.js';
 import type { BackupManifest } from '../state/backup-record.js';
 import { ProgressMeter } from './progress.js';
 import { compareContent, HashTap, type ArchiveCheck } from './read-archive.js';
+import { streamIntoVolume } from './restore-volume.js';
 import { resticStoreNamed, resticStream, runResticExclusive } from './restic-store.js';
 import { errnoText, isAbort, runStages, StageError, type Stage } from './stages.js';
 import { TarScanStream, type TarSummary } from './tar-scan.js';
@@ -124,19 +125,7 @@ export async function extractResticInto(
 ): Promise<TarSummary & { treeSha256: string | null }> {
   const meter = new ProgressMeter(opts.phase, opts.onProgress, m.archive.bytes);
   const { stages, hash, scan } = await dumpStages(deps, m, meter, opts.tree === true);
-  const toEngine = new PassThrough({ highWaterMark: 1 << 20 });
-  const flow = runStages([...stages, { name: 'engine', stream: toEngine }], opts.signal);
-  const put = engine.importVolume(target, toEngine, opts.signal).catch((err: unknown) => {
-    toEngine.destroy(err as Error);
-    throw err;
-  });
-  const [f, p] = await Promise.allSettled([flow, put]);
-  if (f.status === 'rejected') {
-    const engineSide = f.reason instanceof StageError && f.reason.stage === 'engine';
-    if (engineSide && p.status === 'rejected') throw p.reason;
-    throw dumpFailure(f.reason, m);
-  }
-  if (p.status === 'rejected') throw p.reason;
+  await streamIntoVolume(engine, target, stages, opts.signal, (reason) => dumpFailure(reason, m));
   const problems = mismatches(m, hash.digest(), scan.summary);
   if (problems.length) throw new OpsError('corrupt', `backup ${m.id} did not restore as recorded: ${problems.join('; ')}`);
   const root = scan.summary.root;

@@ -12,7 +12,7 @@ import type { BackupManifest } from '../state/backup-record.js';
 import type { AgeIdentity } from './age.js';
 import { ProgressMeter } from './progress.js';
 import { archiveStages, compareContent, readFailure } from './read-archive.js';
-import { runStages, StageError } from './stages.js';
+import { runStages, StageError, type Stage } from './stages.js';
 import { TarWalker, type TarSummary } from './tar-scan.js';
 
 /** True when the volume holds at least one entry; reads only up to the first one. */
@@ -40,6 +40,26 @@ export async function volumeHasContent(engine: EnginePort, name: string, signal?
  * Streams a stored archive into a volume on `engine`; returns what the archive held, with its
  * tree checksum when asked for (`tree`: hashes all file data on the way, for restore drills).
  */
+/**
+ * Runs `stages` (archive read, decode, checks) into the engine's import of `target`. When both
+ * sides fail the engine's own error explains more; `failure` words any other stage's error.
+ */
+export async function streamIntoVolume(engine: EnginePort, target: string, stages: Stage[], signal: AbortSignal, failure: (reason: unknown) => Error): Promise<void> {
+  const toEngine = new PassThrough({ highWaterMark: 1 << 20 });
+  const flow = runStages([...stages, { name: 'engine', stream: toEngine }], signal);
+  const put = engine.importVolume(target, toEngine, signal).catch((err: unknown) => {
+    toEngine.destroy(err as Error);
+    throw err;
+  });
+  const [f, p] = await Promise.allSettled([flow, put]);
+  if (f.status === 'rejected') {
+    const engineSide = f.reason instanceof StageError && f.reason.stage === 'engine';
+    if (engineSide && p.status === 'rejected') throw p.reason;
+    throw failure(f.reason);
+  }
+  if (p.status === 'rejected') throw p.reason;
+}
+
 export async function extractInto(
   engine: EnginePort,
   m: BackupManifest,
@@ -49,19 +69,7 @@ export async function extractInto(
 ): Promise<TarSummary & { treeSha256: string | null }> {
   const meter = new ProgressMeter(opts.phase, opts.onProgress, m.archive.bytes);
   const { stages, hash, scan } = archiveStages(m, path, opts.identities, meter, { tree: opts.tree });
-  const toEngine = new PassThrough({ highWaterMark: 1 << 20 });
-  const flow = runStages([...stages, { name: 'engine', stream: toEngine }], opts.signal);
-  const put = engine.importVolume(target, toEngine, opts.signal).catch((err: unknown) => {
-    toEngine.destroy(err as Error);
-    throw err;
-  });
-  const [f, p] = await Promise.allSettled([flow, put]);
-  if (f.status === 'rejected') {
-    const engineSide = f.reason instanceof StageError && f.reason.stage === 'engine';
-    if (engineSide && p.status === 'rejected') throw p.reason;
-    throw readFailure(f.reason, m);
-  }
-  if (p.status === 'rejected') throw p.reason;
+  await streamIntoVolume(engine, target, stages, opts.signal, (reason) => readFailure(reason, m));
   if (hash.digest() !== m.archive.sha256) {
     throw new OpsError('corrupt', `the archive of backup ${m.id} changed while it was being restored (sha256 ${hash.digest()} instead of ${m.archive.sha256})`, {
       hint: 'Something modified the backup store during the restore; verify the backup and try again',
