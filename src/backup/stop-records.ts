@@ -6,6 +6,7 @@
  * the next storage-ops process to start, or the next run on that volume, starts the containers
  * again and says so (log, audit entry, notice).
  */
+import { collectionOf } from '../core/state-collection.js';
 import { z } from 'zod';
 import { appendAudit } from '../core/audit.js';
 import { toOpsError } from '../core/errors.js';
@@ -29,12 +30,7 @@ export const StopRecordSchema = z.object({
 export type StopRecord = z.output<typeof StopRecordSchema>;
 
 function recordsOf(data: StateData): StopRecord[] {
-  const raw = data[COLLECTION];
-  if (!Array.isArray(raw)) return [];
-  return raw.flatMap((r) => {
-    const p = StopRecordSchema.safeParse(r);
-    return p.success ? [p.data] : [];
-  });
+  return collectionOf(data, COLLECTION, StopRecordSchema);
 }
 
 export async function listStopRecords(deps: Pick<Deps, 'state'>): Promise<StopRecord[]> {

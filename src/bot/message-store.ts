@@ -4,6 +4,7 @@
  * CLI, an expiry, a job's result. Small and bounded: settled entries (nothing more will change
  * them) are dropped first, and never more than MAX_ENTRIES are kept.
  */
+import { collectionOf } from '../core/state-collection.js';
 import { z } from 'zod';
 import type { Deps, StateData } from '../core/ports.js';
 import type { MessageRef } from './bot-runtime.js';
@@ -24,13 +25,7 @@ const StoredMessagesSchema = z.object({
 export type StoredMessages = z.output<typeof StoredMessagesSchema>;
 
 function entriesOf(data: StateData): StoredMessages[] {
-  const raw = data[COLLECTION];
-  if (!Array.isArray(raw)) return [];
-  // Entries written by another version that no longer parse are dropped, not fatal.
-  return raw.flatMap((e) => {
-    const parsed = StoredMessagesSchema.safeParse(e);
-    return parsed.success ? [parsed.data] : [];
-  });
+  return collectionOf(data, COLLECTION, StoredMessagesSchema);
 }
 
 function bounded(entries: StoredMessages[]): StoredMessages[] {

@@ -3,6 +3,7 @@
  * compared with the previous one of the same volume and parameters, and volumes with each other.
  * Bounded: the newest MAX_RUNS runs are kept, older ones dropped.
  */
+import { collectionOf } from '../../core/state-collection.js';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Deps, StateData } from '../../core/ports.js';
@@ -48,13 +49,7 @@ export function paramsKey(p: BenchParams): string {
 }
 
 function runsOf(data: StateData): BenchRun[] {
-  const raw = data[COLLECTION];
-  if (!Array.isArray(raw)) return [];
-  // Entries another version wrote that no longer parse are skipped, never fatal.
-  return raw.flatMap((e) => {
-    const parsed = BenchRunSchema.safeParse(e);
-    return parsed.success ? [parsed.data] : [];
-  });
+  return collectionOf(data, COLLECTION, BenchRunSchema);
 }
 
 /** All kept runs, oldest first. */
