@@ -89,14 +89,18 @@ async function main(): Promise<void> {
     const pw = join(work, 'restic-password');
     writeFileSync(pw, 'bench-restic-password\n', { mode: 0o600 });
     const repo = (i: number): string => join(work, `repo-${i}`);
-    const stores = Array.from({ length: RUNS + 1 }, (_, i) => ({ name: `r${i}`, kind: 'restic', repository: repo(i), passwordFile: pw, init: true }));
+    const stores = Array.from({ length: RUNS + 1 }, (_, i) => [
+      { name: `r${i}`, kind: 'restic', repository: repo(i), passwordFile: pw, init: true },
+      // The same with compression off: restic's own zstd (auto) is most of its CPU time.
+      { name: `off${i}`, kind: 'restic', repository: join(work, `off-${i}`), passwordFile: pw, init: true, compression: 'off' },
+    ]).flat();
     const dataDir = join(work, 'data');
     mkdirSync(dataDir);
     const configFile = join(work, 'config.json');
     writeFileSync(configFile, JSON.stringify({ hosts: [{ name: 'bench', url: engine.url }], helperImage: HELPER, backup: { retention: { days: null }, stores } }));
     const env = { ...process.env, STORAGE_OPS_CONFIG: configFile, STORAGE_OPS_DATA_DIR: dataDir };
-    const rawSize = async (i: number): Promise<number> => {
-      const { stdout } = await run('restic', ['stats', '--json', '--mode', 'raw-data'], { env: { PATH: process.env.PATH, HOME: work, RESTIC_REPOSITORY: repo(i), RESTIC_PASSWORD_FILE: pw, RESTIC_CACHE_DIR: join(work, 'cache') } });
+    const rawSize = async (i: number, repository = repo(i)): Promise<number> => {
+      const { stdout } = await run('restic', ['stats', '--json', '--mode', 'raw-data'], { env: { PATH: process.env.PATH, HOME: work, RESTIC_REPOSITORY: repository, RESTIC_PASSWORD_FILE: pw, RESTIC_CACHE_DIR: join(work, 'cache') } });
       return (JSON.parse(stdout) as { total_size: number }).total_size;
     };
 
@@ -115,6 +119,8 @@ async function main(): Promise<void> {
     const alone: number[] = [];
     const local: number[] = [];
     const first: number[] = [];
+    const firstOff: number[] = [];
+    let offBytes = 0;
     const again: number[] = [];
     let localBytes = 0;
     let tarBytes = 0;
@@ -130,6 +136,8 @@ async function main(): Promise<void> {
       first.push(f.seconds);
       tarBytes = f.b.bytes;
       repoBytes = await rawSize(i);
+      firstOff.push((await backup([vol, '--store', `off${i}`], env)).seconds);
+      offBytes = await rawSize(i, join(work, `off-${i}`));
       alone.push(await resticAlone(i));
       const a = await backup([vol, '--store', `r${i}`], env);
       again.push(a.seconds);
@@ -144,19 +152,21 @@ async function main(): Promise<void> {
 
     const localS = median(local);
     const firstS = median(first);
+    const firstOffS = median(firstOff);
     const againS = median(again);
     const aloneS = median(alone);
     const addedShare = Math.max(median(addedAgain), median(grownAgain)) / tarBytes;
     const checks = [
       { what: 'first restic backup time vs local zstd backup (restic / local)', value: firstS / localS, target: '<= 2', ok: firstS / localS <= 2 },
+      { what: 'the same, store with "compression": "off" (restic / local)', value: firstOffS / localS, target: '<= 2', ok: firstOffS / localS <= 2 },
       { what: 'unchanged re-backup: new bytes stored / tar stream bytes (%)', value: addedShare * 100, target: '< 1', ok: addedShare < 0.01 },
     ];
     const figures = {
       volumeMB: volumeBytes / MB,
       runs: RUNS,
       restic: version.trim(),
-      seconds: { localZstd: localS, resticAlone: aloneS, resticFirst: firstS, resticUnchanged: againS, resticAfter5MB: changed.seconds },
-      bytes: { tarStream: tarBytes, localZstdArchive: localBytes, resticRepositoryAfterFirst: repoBytes, addedByUnchanged: median(addedAgain), repositoryGrowthUnchanged: median(grownAgain), addedAfter5MB: changed.b.addedBytes, repositoryGrowthAfter5MB: grownChanged },
+      seconds: { localZstd: localS, resticAlone: aloneS, resticFirst: firstS, resticFirstCompressionOff: firstOffS, resticUnchanged: againS, resticAfter5MB: changed.seconds },
+      bytes: { tarStream: tarBytes, localZstdArchive: localBytes, resticRepositoryAfterFirst: repoBytes, resticRepositoryCompressionOff: offBytes, addedByUnchanged: median(addedAgain), repositoryGrowthUnchanged: median(grownAgain), addedAfter5MB: changed.b.addedBytes, repositoryGrowthAfter5MB: grownChanged },
       checks,
       machine: { cpus: cpus().length, node: process.version, loadAverageAtEnd: loadavg() },
     };
@@ -164,6 +174,7 @@ async function main(): Promise<void> {
     console.log(`volume ${(volumeBytes / MB).toFixed(0)} MB (tar stream ${(tarBytes / MB).toFixed(1)} MB); medians of ${RUNS} runs; ${version.trim()}`);
     console.log(`  local backup (zstd)              ${localS.toFixed(2)} s, archive ${(localBytes / MB).toFixed(1)} MB`);
     console.log(`  restic, first backup (empty repo) ${firstS.toFixed(2)} s, repository ${(repoBytes / MB).toFixed(1)} MB`);
+    console.log(`  restic, first, compression off   ${firstOffS.toFixed(2)} s, repository ${(offBytes / MB).toFixed(1)} MB`);
     console.log(`  restic alone (tar | restic)      ${aloneS.toFixed(2)} s (first backup, no storage-ops: for scale)`);
     console.log(`  restic, unchanged volume again   ${againS.toFixed(2)} s, added ${(median(addedAgain) / 1000).toFixed(1)} kB (repository grew ${(median(grownAgain) / 1000).toFixed(1)} kB)`);
     console.log(`  restic, after adding a 5 MB file ${changed.seconds.toFixed(2)} s, added ${((changed.b.addedBytes ?? 0) / MB).toFixed(2)} MB (repository grew ${(grownChanged / MB).toFixed(2)} MB)`);
@@ -177,6 +188,7 @@ async function main(): Promise<void> {
       console.log('|---|---|---|');
       console.log(`| \`storage-ops backup\` (local store, zstd) | ${localS.toFixed(2)} s, ${(localBytes / MB).toFixed(1)} MB | |`);
       console.log(`| \`backup --store\`, first backup into an empty repository | ${firstS.toFixed(2)} s, ${(repoBytes / MB).toFixed(1)} MB stored | |`);
+      console.log(`| the same, store with \`"compression": "off"\` | ${firstOffS.toFixed(2)} s, ${(offBytes / MB).toFixed(1)} MB stored | |`);
       console.log(`| restic alone: \`tar -c \\| restic backup --stdin\`, first backup | ${aloneS.toFixed(2)} s | |`);
       console.log(`| the same, volume unchanged | ${againS.toFixed(2)} s, ${(median(grownAgain) / 1000).toFixed(1)} kB stored | |`);
       console.log(`| the same, after adding a 5 MB file | ${changed.seconds.toFixed(2)} s, ${(grownChanged / MB).toFixed(2)} MB stored | |`);

@@ -26,7 +26,7 @@ import { errnoText, isAbort, runStages, StageError, type Stage } from './stages.
 import { candidateIds, ensureStore, exists, manifestName, removeDeadPartials, storeDir, tmpName, writeManifest } from './store.js';
 import { TarScanStream } from './tar-scan.js';
 import { writeResticArchive } from './restic-backup.js';
-import { requireRestic, type StoreChoice } from './restic-store.js';
+import { ensureRepository, requireRestic, type StoreChoice } from './restic-store.js';
 
 export interface BackupOptions {
   volume: string;
@@ -287,6 +287,10 @@ export async function backupVolume(deps: Deps, engine: EnginePort, opts: BackupO
     const users = await usersOf(engine, volume.name);
     const running = users.filter(isRunning);
     const reason = stopReason(opts.stop, volume, users);
+    // A missing program, a wrong password or an uninitialised repository fails before any hook
+    // runs or container stops; with nobody to disturb, the backup finds out itself and saves a
+    // restic run (a key derivation).
+    if (restic && running.length) await ensureRepository(deps, restic, `the backup of ${opts.volume} into restic store "${restic.name}"`, opts.signal);
     const pre = await runHooks(engine, running, 'pre', volume.name, opts.signal);
     const toStop: ContainerSummary[] = reason ? running : [];
     if (toStop.length) opts.onProgress({ phase: stoppingPhase(toStop, deps.config.backup.stopTimeoutSeconds) });

@@ -18,7 +18,8 @@ import { addBackup, listBackups } from './catalog.js';
 import { ProgressMeter } from './progress.js';
 import { HashTap } from './read-archive.js';
 import { ResticJsonSink } from './restic-progress.js';
-import { ensureRepository, listSnapshots, resticStream, runResticExclusive, tagValue } from './restic-store.js';
+import { compressionArgs, ensureRepository, listSnapshots, resticStream, runResticExclusive, tagValue } from './restic-store.js';
+import type { ProcessStream } from './process-stream.js';
 import type { ResticStoreConfig } from '../config/restic-store-config.js';
 import { errnoText, isAbort, runStages, StageError } from './stages.js';
 import { candidateIds } from './store.js';
@@ -52,6 +53,34 @@ function failure(err: unknown, what: string, bytesRead: number): OpsError {
   return toOpsError(cause, what);
 }
 
+/** One pass of the volume's tar stream through the walker and the hash into `restic backup`. */
+async function streamInto(engine: EnginePort, volume: string, startRestic: () => Promise<ProcessStream>, meter: ProgressMeter, signal: AbortSignal, what: string): Promise<{ scan: TarScanStream; hash: HashTap; sink: ResticJsonSink }> {
+  const scan = new TarScanStream();
+  const hash = new HashTap();
+  const sink = new ResticJsonSink((delta) => meter.count(delta));
+  const archive = await engine.exportVolume(volume, signal);
+  try {
+    // Started only now, right before the pipeline listens to it: restic can fail at once (no
+    // repository, wrong password), and that error must reach the pipeline, not an empty room.
+    const restic = await startRestic();
+    await runStages(
+      [
+        { name: 'engine', stream: archive.stream },
+        { name: 'tar', stream: scan },
+        { name: 'hash', stream: hash },
+        { name: 'restic', stream: restic },
+        { name: 'json', stream: sink },
+      ],
+      signal,
+    );
+  } catch (err) {
+    throw failure(err, what, scan.summary.tarBytes);
+  } finally {
+    await archive.close();
+  }
+  return { scan, hash, sink };
+}
+
 /** Streams the volume into the store and catalogues the snapshot. The caller holds the lock and did hooks/stopping. */
 export async function writeResticArchive(
   deps: Deps,
@@ -62,7 +91,6 @@ export async function writeResticArchive(
   consistency: { stopped: () => string[]; hooks: Array<z.output<typeof HookRunSchema>> },
 ): Promise<{ record: BackupManifest; path: string }> {
   const what = `backup of volume ${volume.name} on ${engine.host.name} into restic store "${store.name}"`;
-  await ensureRepository(deps, store, what, opts.signal);
   const started = deps.now();
   const t0 = performance.now();
   const id = await pickResticId(deps, volume.name, started);
@@ -75,33 +103,20 @@ export async function writeResticArchive(
     },
     () => undefined,
   );
-  const scan = new TarScanStream();
-  const hash = new HashTap();
-  const sink = new ResticJsonSink((delta) => meter.count(delta));
-  const restic = await resticStream(deps, store, [
-    'backup', '--stdin', '--stdin-filename', file, '--json', '--host', engine.host.name,
-    '--tag', 'storage-ops', '--tag', `volume=${volume.name}`, '--tag', `host=${engine.host.name}`,
-    '--tag', `id=${id}`, '--tag', `kind=${opts.kind}`, '--tag', `created=${started.toISOString()}`,
-  ], what);
-  const archive = await engine.exportVolume(volume.name, opts.signal);
+  const tags = ['storage-ops', `volume=${volume.name}`, `host=${engine.host.name}`, `id=${id}`, `kind=${opts.kind}`, `created=${started.toISOString()}`];
+  const args = ['backup', '--stdin', '--stdin-filename', file, '--json', '--host', engine.host.name, ...compressionArgs(store), ...tags.flatMap((t) => ['--tag', t])];
+  // Each restic run pays the repository's key derivation (~0.5 s), so the repository is not
+  // opened first: the backup itself says when it is missing, and a store with init: true is
+  // then created and the backup run again (the engine's stream is read anew).
+  let run: { scan: TarScanStream; hash: HashTap; sink: ResticJsonSink };
   try {
-    try {
-      await runStages(
-        [
-          { name: 'engine', stream: archive.stream },
-          { name: 'tar', stream: scan },
-          { name: 'hash', stream: hash },
-          { name: 'restic', stream: restic },
-          { name: 'json', stream: sink },
-        ],
-        opts.signal,
-      );
-    } catch (err) {
-      throw failure(err, what, scan.summary.tarBytes);
-    }
-  } finally {
-    await archive.close();
+    run = await streamInto(engine, volume.name, () => resticStream(deps, store, args, what), meter, opts.signal, what);
+  } catch (err) {
+    if (!(store.init && err instanceof OpsError && err.code === 'not_found')) throw err;
+    await ensureRepository(deps, store, what, opts.signal);
+    run = await streamInto(engine, volume.name, () => resticStream(deps, store, args, what), meter, opts.signal, what);
   }
+  const { scan, hash, sink } = run;
   meter.finish();
   if (!sink.summary) throw new OpsError('internal', `${what}: restic ended without reporting a snapshot${sink.errors.length ? ` (${sink.errors.slice(-2).join('; ')})` : ''}`);
   const s = scan.summary;

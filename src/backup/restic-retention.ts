@@ -7,7 +7,7 @@
 import { OpsError } from '../core/errors.js';
 import type { Deps } from '../core/ports.js';
 import type { BackupRecord } from '../state/backup-record.js';
-import { resticStoreNamed, runResticExclusive } from './restic-store.js';
+import { compressionArgs, resticStoreNamed, runResticExclusive } from './restic-store.js';
 
 /** Forgets the snapshots of these records (all in the store `storeName`) and prunes the repository. */
 export async function forgetAndPrune(deps: Pick<Deps, 'config' | 'dataDir'>, storeName: string, records: BackupRecord[], signal: AbortSignal): Promise<void> {
@@ -20,5 +20,5 @@ export async function forgetAndPrune(deps: Pick<Deps, 'config' | 'dataDir'>, sto
   if (ids.length === 0) return;
   const what = `forgetting ${ids.length} snapshot(s) in restic store "${store.name}"`;
   await runResticExclusive(deps, store, ['forget', ...ids], { what, signal });
-  await runResticExclusive(deps, store, ['prune'], { what: `pruning restic store "${store.name}" after forgetting ${ids.length} snapshot(s)`, signal });
+  await runResticExclusive(deps, store, ['prune', ...compressionArgs(store)], { what: `pruning restic store "${store.name}" after forgetting ${ids.length} snapshot(s)`, signal });
 }

@@ -223,6 +223,11 @@ export async function ensureRepository(deps: Pick<Deps, 'config' | 'dataDir' | '
   opened.set(key, performance.now());
 }
 
+/** The arguments that make restic compress new data as the store says (commands that write data: backup, prune). */
+export function compressionArgs(s: ResticStoreConfig): string[] {
+  return ['--compression', s.compression];
+}
+
 /** restic as a stream stage (backup --stdin: write the tar in; dump: read it out). */
 export async function resticStream(deps: Pick<Deps, 'config' | 'dataDir'>, s: ResticStoreConfig, args: string[], what: string): Promise<ProcessStream> {
   requireRestic(what);

@@ -29,7 +29,9 @@ export function isAbort(err: unknown): boolean {
 export async function runStages(stages: Stage[], signal: AbortSignal): Promise<void> {
   let first: StageError | null = null;
   for (const s of stages) {
-    (s.stream as Stream).once('error', (err: unknown) => {
+    // `on`, not `once`: a stage may fail twice (a child's EPIPE, then its exit status), and an
+    // 'error' nobody listens to would end the whole process.
+    (s.stream as Stream).on('error', (err: unknown) => {
       first ??= new StageError(s.name, err);
     });
   }

@@ -36,6 +36,10 @@ export const ResticStoreSchema = z
       .default({})
       .describe('variables for restic copied from this process\'s environment: { "AWS_SECRET_ACCESS_KEY": "OFFSITE_AWS_SECRET" }'),
     init: z.boolean().default(false).describe('create the repository (restic init) when it does not exist yet'),
+    compression: z
+      .enum(['auto', 'off', 'max'])
+      .default('auto')
+      .describe('how restic compresses new data (restic --compression): auto (its default: smaller, slower), off (fastest, for incompressible data or a fast store), max (smallest, slowest)'),
   })
   .superRefine((s, ctx) => {
     if ((s.passwordFile === undefined) === (s.passwordEnv === undefined)) {

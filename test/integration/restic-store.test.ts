@@ -188,12 +188,25 @@ describeDocker('restic backup stores', () => {
     expect(r.stdout).toMatch(/1 volume\(s\) restorable: newest backup restored into a scratch volume, file count and tree checksum match the backup/);
   });
 
-  it('says what is wrong, clearly, and changes nothing: wrong password, no repository, no restic', () => {
+  it('says what is wrong, clearly, and changes nothing: wrong password, no repository, no restic', async () => {
     const snapsBefore = restic(['snapshots', '--json']).toString();
     // A configuration problem: exit status 2.
     const wrong = cli(['backup', vol, '--store', 'wrongpw'], env);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toMatch(/^error: backup into restic store "wrongpw" failed: the repository of restic store "wrongpw" refused the password/m);
+    expect(wrong.stderr).toMatch(/^error: backup of volume \S+ on \S+ into restic store "wrongpw" failed: the repository of restic store "wrongpw" refused the password/m);
+    // With a running user of the volume, the repository is opened before its hook runs or it is stopped.
+    const user = uniqueName('rs_user');
+    await docker(engine, 'run', '-d', '--name', user, '--network', 'none', '-v', `${vol}:/v:ro`, '--label', 'storage-ops.backup-pre=touch /tmp/hook-ran', HELPER_TAG, 'sleep', '600');
+    try {
+      const startedAt = await docker(engine, 'inspect', '-f', '{{.State.StartedAt}}', user);
+      const stopped = cli(['backup', vol, '--store', 'wrongpw', '--stop'], env);
+      expect(stopped.code).toBe(2);
+      expect(stopped.stderr).toMatch(/refused the password/);
+      expect(await docker(engine, 'inspect', '-f', '{{.State.Running}} {{.State.StartedAt}}', user)).toBe(`true ${startedAt}`);
+      expect(await docker(engine, 'exec', user, 'sh', '-c', 'test -e /tmp/hook-ran && echo ran || echo not-run')).toBe('not-run\n');
+    } finally {
+      await docker(engine, 'rm', '-f', user);
+    }
     const none = cli(['backup', vol, '--store', 'empty'], env);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/there is no restic repository at the location of restic store "empty".*restic init.*"init": true/s);

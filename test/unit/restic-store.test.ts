@@ -25,7 +25,7 @@ const store = { name: 'offsite', kind: 'restic', repository: '/srv/restic', pass
 describe('backup.stores', () => {
   it('accepts a restic store and a default store, and resolves --store', () => {
     const config = parseConfig({ backup: { stores: [store], defaultStore: 'offsite' } }, 'test');
-    expect(config.backup.stores[0]).toMatchObject({ ...store, env: {}, envFrom: {}, init: false });
+    expect(config.backup.stores[0]).toMatchObject({ ...store, env: {}, envFrom: {}, init: false, compression: 'auto' });
     expect(resolveStore({ config }).name).toBe('offsite');
     expect(resolveStore({ config }, 'local')).toEqual({ kind: 'local', name: 'local' });
     expect(() => resolveStore({ config }, 'nope')).toThrow(/no backup store named "nope"/);
@@ -37,6 +37,7 @@ describe('backup.stores', () => {
     expect(configError({ stores: [{ ...store, passwordEnv: 'RESTIC_PW' }] })).toMatch(/backup\.stores\[0\]\.passwordFile/);
     expect(configError({ stores: [{ ...store, env: { AWS_SECRET_ACCESS_KEY: 'abc' } }] })).toMatch(/key "backup\.stores\[0\]\.env\.AWS_SECRET_ACCESS_KEY" is invalid: looks like a secret; .*envFrom/);
     expect(configError({ stores: [{ ...store, env: { RESTIC_PASSWORD: 'x' } }] })).toMatch(/backup\.stores\[0\]\.env\.RESTIC_PASSWORD" is invalid: RESTIC_PASSWORD is set by storage-ops itself/);
+    expect(configError({ stores: [{ ...store, compression: 'fast' }] })).toMatch(/backup\.stores\[0\]\.compression" is invalid/);
     expect(configError({ stores: [store, store] })).toMatch(/backup\.stores\[1\]\.name" is invalid: duplicate store name "offsite"/);
     expect(configError({ stores: [{ ...store, name: 'local' }] })).toMatch(/backup\.stores\[0\]\.name" is invalid: "local" is the built-in/);
     expect(configError({ stores: [{ ...store, kind: 'borg' }] })).toMatch(/backup\.stores\[0\]\.kind/);

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { OpsError, toOpsError } from '../../core/errors.js';
 import { backupVolume } from '../../backup/backup-volume.js';
 import { storeDir } from '../../backup/store.js';
-import { ensureRepository, resolveStore } from '../../backup/restic-store.js';
+import { resolveStore } from '../../backup/restic-store.js';
 import { backupPrune } from './backup-prune.js';
 import { BackupSummarySchema, summarizeBackup } from './backup-schemas.js';
 import { hostField, volumeName } from '../shared/common-inputs.js';
@@ -72,8 +72,6 @@ export const volumeBackup = defineOp({
     // Every volume must exist before the first one is touched.
     for (const v of new Set(input.volumes)) await engine.inspectVolume(v);
     const store = resolveStore(deps, input.store);
-    // A missing program, a wrong password or an uninitialised repository fails before any container is stopped.
-    if (store.kind === 'restic') await ensureRepository(deps, store.config, `backup into restic store "${store.name}"`, ctx.signal);
     const out: z.output<typeof Output> = { host: engine.host.name, storeDir: store.kind === 'restic' ? `restic:${store.name}` : storeDir(deps), backups: [] };
     const failures: string[] = [];
     let firstError: OpsError | null = null;
