@@ -4,8 +4,10 @@
  * The child gets a small environment of its own (PATH, HOME, the repository, the password as
  * RESTIC_PASSWORD_FILE or RESTIC_PASSWORD, a cache directory under the data dir, and the
  * store's env/envFrom), never this process's whole environment (Slack and MCP tokens stay
- * here). Every text restic writes that leaves this file (errors) is redacted first: the
- * password, the envFrom values and credentials in the repository URL are masked.
+ * here). Its command line is built in one place (resticArgs): the store's extended options
+ * (`-o key=value`), then the command. Every text restic writes that leaves this file (errors)
+ * is redacted first: the password, the envFrom values and credentials in the repository URL
+ * are masked.
  */
 import { spawn } from 'node:child_process';
 import { access, constants, mkdir } from 'node:fs/promises';
@@ -56,12 +58,34 @@ function storeKey(deps: Pick<Deps, 'config'>, s: ResticStoreConfig): string {
   return `backup.stores[${i < 0 ? '?' : i}]`;
 }
 
+/** The password in a repository URL (`rest:https://user:password@host/`), as written and decoded. */
+function urlPassword(repository: string): string[] {
+  const m = /^[a-z0-9]+:[a-z][a-z0-9+.-]*:\/\/[^/@\s]*?:([^/@\s]+)@/i.exec(repository);
+  if (!m) return [];
+  let decoded = m[1]!;
+  try {
+    decoded = decodeURIComponent(m[1]!);
+  } catch {
+    // Not valid percent-encoding: restic would refuse the URL; mask it as written.
+  }
+  return [...new Set([m[1]!, decoded])];
+}
+
 /** The values this store's child sees that must never be printed. */
 function secretsOf(s: ResticStoreConfig): string[] {
-  const out: string[] = [];
+  const out: string[] = [...urlPassword(s.repository)];
   if (s.passwordEnv) out.push(process.env[s.passwordEnv] ?? '');
   for (const from of Object.values(s.envFrom)) out.push(process.env[from] ?? '');
   return out.filter((v) => v.length > 0);
+}
+
+/**
+ * restic's command line for a store: its extended options, then the command. Both ways of
+ * running restic (runRestic, resticStream) build it here, so no command can go without them
+ * (an sftp repository behind a non-standard port is unreachable without its sftp.command).
+ */
+export function resticArgs(s: ResticStoreConfig, args: readonly string[]): string[] {
+  return [...Object.entries(s.options).flatMap(([k, v]) => ['-o', `${k}=${v}`]), ...args];
 }
 
 /** Text from restic, safe to show: store secrets and credentials by shape masked. */
@@ -109,6 +133,8 @@ export async function resticEnv(deps: Pick<Deps, 'config' | 'dataDir'>, s: Resti
     registerSecret(value);
     env[name] = value;
   }
+  // Whatever else prints text from this run (logs, job errors) masks the URL's password too.
+  for (const v of urlPassword(s.repository)) registerSecret(v);
   await mkdir(env.RESTIC_CACHE_DIR as string, { recursive: true, mode: 0o700 }).catch(() => undefined);
   return env;
 }
@@ -116,16 +142,30 @@ export async function resticEnv(deps: Pick<Deps, 'config' | 'dataDir'>, s: Resti
 /** Turns restic's failure (its stderr tail, how it ended) into an error that says what to do. */
 export function resticFailure(s: ResticStoreConfig, what: string, stderr: string, how: string): OpsError {
   const text = redactRestic(s, stderr);
-  const detail = text.trim().split('\n').filter(Boolean).slice(-3).join('; ');
+  // restic asks "Is there a repository at the following location?" after any failure to read the
+  // config file, a refused connection included: the question says nothing about the cause.
+  const detail = text
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() && !/^Is there a repository at the following location\?/.test(l))
+    .map((l) => l.replace(/^Fatal: /, ''))
+    .slice(-3)
+    .join('; ');
   const where = `restic store "${s.name}"`;
   if (/wrong password or no key found/i.test(text)) {
     return new OpsError('config', `${what} failed: the repository of ${where} refused the password (wrong password or no key found)`, {
       hint: 'Check the store\'s passwordFile / passwordEnv: it must hold the password the repository was created with',
     });
   }
-  if (/Is there a repository at the following location|unable to open config file|repository does not exist/i.test(text)) {
-    return new OpsError('not_found', `${what} failed: there is no restic repository at the location of ${where} (not initialised yet, or the wrong location)`, {
-      hint: `Create it with \`restic init\` (RESTIC_REPOSITORY and RESTIC_PASSWORD_FILE set as for the store), or set "init": true on the store to let storage-ops create it`,
+  const option = /option (\S+) is not known/i.exec(text);
+  if (option) {
+    return new OpsError('config', `${what} failed: restic does not know the option ${option[1]!} in the "options" of ${where}`, {
+      hint: '`restic options` lists the options this restic version knows',
+    });
+  }
+  if (/^strconv\.\w+: parsing /m.test(text)) {
+    return new OpsError('config', `${what} failed: a value in the "options" of ${where} is not what restic expects: ${detail}`, {
+      hint: '`restic options` says what each option takes',
     });
   }
   if (/repository is already locked/i.test(text)) {
@@ -133,12 +173,55 @@ export function resticFailure(s: ResticStoreConfig, what: string, stderr: string
       hint: 'Try again when it is done; a lock left by a killed process goes with `restic unlock`',
     });
   }
-  if (/connection refused|no such host|timeout|unable to open repository|dial tcp|ssh: |network is unreachable/i.test(text)) {
+  // The causes below are checked before "no repository": restic words all of them as that question.
+  if (/unable to start the sftp session|ssh command exited/i.test(text)) return sftpFailure(what, where, text, detail);
+  if (/unexpected HTTP response \((?:401|403)\)|\b401 Unauthorized|\b403 Forbidden|AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch/i.test(text)) {
+    return new OpsError('config', `${what} failed: the backend of ${where} refused the login: ${detail}`, {
+      hint: 'Check the store\'s credentials: the user and password in a rest: URL, the variables in envFrom',
+    });
+  }
+  if (/connection refused|no such host|could not resolve|timeout|dial tcp|ssh: connect to host|network is unreachable|no route to host|connection reset|unable to open repository at/i.test(text)) {
     return new OpsError('unavailable', `${what} failed: the repository of ${where} cannot be reached: ${detail}`, {
-      hint: 'Check the store\'s repository location, the network and the backend credentials (envFrom)',
+      hint: 'Check that its server is up and reachable from this machine at the store\'s repository, then try again',
+    });
+  }
+  if (/Is there a repository at the following location|unable to open config file|repository does not exist/i.test(text)) {
+    return new OpsError('not_found', `${what} failed: there is no restic repository at the location of ${where} (not initialised yet, or the wrong location)`, {
+      hint: `Create it with \`restic init\` (RESTIC_REPOSITORY and RESTIC_PASSWORD_FILE set as for the store), or set "init": true on the store to let storage-ops create it`,
     });
   }
   return new OpsError('unavailable', `${what} failed: restic ${how}${detail ? `: ${detail}` : ''}`);
+}
+
+/**
+ * An sftp repository whose ssh session did not start. restic passes on what ssh said
+ * ("subprocess ssh: ...") only when it wins a race with ssh's exit, so the same failure may come
+ * with or without ssh's reason: the code is the same either way (unavailable), and the reason is
+ * named when it is there.
+ */
+function sftpFailure(what: string, where: string, text: string, detail: string): OpsError {
+  const ssh = text
+    .split('\n')
+    .filter((l) => l.startsWith('subprocess ssh: '))
+    .map((l) => l.slice('subprocess ssh: '.length).trim().replace(/\.$/, ''));
+  const said = ssh.length ? ssh.join('; ') : detail;
+  const knownHosts = 'add the server\'s host key (after checking its fingerprint) to the known_hosts file ssh reads, or name one with -o UserKnownHostsFile=FILE in the store\'s options."sftp.command"';
+  if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|host key is known for/i.test(text)) {
+    return new OpsError('unavailable', `${what} failed: the repository of ${where} cannot be reached: ssh did not accept the sftp server's host key (unknown or changed): ${said}`, { hint: `If the server is the right one, ${knownHosts}` });
+  }
+  if (/Permission denied \(/i.test(text)) {
+    return new OpsError('unavailable', `${what} failed: the repository of ${where} cannot be reached: the sftp server refused the login: ${said}`, {
+      hint: 'Check the user in the repository and the key ssh offers (-i KEY in the store\'s options."sftp.command", or ~/.ssh of the user running storage-ops)',
+    });
+  }
+  if (ssh.length) {
+    return new OpsError('unavailable', `${what} failed: the repository of ${where} cannot be reached: ${said}`, {
+      hint: 'Check that the sftp server is up and reachable from this machine (host and port in the repository or its options."sftp.command"), then try again',
+    });
+  }
+  return new OpsError('unavailable', `${what} failed: the repository of ${where} cannot be reached: ssh ended before the sftp session started (${detail}); restic did not pass on ssh's reason`, {
+    hint: `Run the store's options."sftp.command" (or ssh to the host) by hand to see why: the server may be down, or ssh refused its host key (${knownHosts}), or the server refused the key`,
+  });
 }
 
 export interface ResticRun {
@@ -155,7 +238,7 @@ export async function runRestic(
   requireRestic(opts.what);
   const env = opts.env ?? (await resticEnv(deps, s));
   return new Promise<ResticRun>((resolve, reject) => {
-    const child = spawn('restic', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('restic', resticArgs(s, args), { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let err = '';
     const onAbort = (): void => {
@@ -232,7 +315,7 @@ export function compressionArgs(s: ResticStoreConfig): string[] {
 export async function resticStream(deps: Pick<Deps, 'config' | 'dataDir'>, s: ResticStoreConfig, args: string[], what: string): Promise<ProcessStream> {
   requireRestic(what);
   const env = await resticEnv(deps, s);
-  return new ProcessStream('restic', args, what, 'internal', { env, failure: (stderr, how) => resticFailure(s, what, stderr, how) });
+  return new ProcessStream('restic', resticArgs(s, args), what, 'internal', { env, failure: (stderr, how) => resticFailure(s, what, stderr, how) });
 }
 
 /** A snapshot as `restic snapshots --json` lists it. */

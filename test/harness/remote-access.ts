@@ -1,7 +1,7 @@
 /**
- * Remote access to private engines for tests: TLS certificates made with openssl for a
- * tcp://...:2376-style listener, and a private sshd whose sessions reach a given engine, so
- * tcp+TLS and ssh:// hosts are tested for real.
+ * Remote access for tests: TLS certificates made with openssl for a tcp://...:2376-style
+ * listener, a private sshd whose sessions reach a given engine (so tcp+TLS and ssh:// hosts are
+ * tested for real), and a private sshd that only serves sftp (for sftp: restic repositories).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -56,8 +56,38 @@ export interface PrivateSshd {
   stop(): Promise<void>;
 }
 
-/** An sshd on 127.0.0.1 accepting one key for root, whose sessions see DOCKER_HOST=engineUrl. */
-export async function startSshd(engineUrl: string): Promise<PrivateSshd> {
+/** Resolves once something listens on 127.0.0.1:port; throws with the log when the process died first. */
+export async function waitForPort(port: number, child: ChildProcess, what: string, log: () => string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const up = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(true));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
+    });
+    if (up) return;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${what} did not start: ${log()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function readLog(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').slice(-4000);
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Stops a server process this harness started (by its own handle, never by name). */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.once('exit', r)));
+}
+
+/** An sshd on 127.0.0.1 accepting one key for root, with these extra config lines. */
+async function launchSshd(extra: string[]): Promise<PrivateSshd> {
   const dir = mkdtempSync(join(tmpdir(), 'so-ssh-'));
   const keyFile = join(dir, 'id_ed25519');
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
@@ -76,38 +106,30 @@ export async function startSshd(engineUrl: string): Promise<PrivateSshd> {
       'UsePAM no',
       'StrictModes no',
       `PidFile ${join(dir, 'sshd.pid')}`,
-      `SetEnv DOCKER_HOST=${engineUrl}`,
+      ...extra,
       '',
     ].join('\n'),
   );
   chmodSync(dir, 0o700);
   // sshd insists on its privilege separation directory even when run by hand.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const s = createServer();
-      s.once('error', () => resolve(true));
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
-    });
-    if (up) break;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`sshd did not start: ${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // The log goes to a file, not a pipe: tests block their event loop in spawnSync while sshd
+  // logs every connection, and a full pipe would stall it.
+  const logFile = join(dir, 'sshd.log');
+  const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-E', logFile, '-f', cfg], { stdio: 'ignore' });
+  await waitForPort(port, child, 'sshd', () => readLog(logFile));
   const hostPublicKey = readFileSync(join(dir, 'host_key.pub'), 'utf8').trim();
   const knownHostsFile = join(dir, 'known_hosts');
   writeFileSync(knownHostsFile, `[127.0.0.1]:${port} ${hostPublicKey.split(' ').slice(0, 2).join(' ')}\n`);
-  return {
-    port,
-    keyFile,
-    hostPublicKey,
-    knownHostsFile,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
-    },
-  };
+  return { port, keyFile, hostPublicKey, knownHostsFile, stop: () => stopChild(child) };
+}
+
+/** An sshd on 127.0.0.1 accepting one key for root, whose sessions see DOCKER_HOST=engineUrl. */
+export async function startSshd(engineUrl: string): Promise<PrivateSshd> {
+  return launchSshd([`SetEnv DOCKER_HOST=${engineUrl}`]);
+}
+
+/** An sshd on 127.0.0.1 that serves nothing but sftp (sshd's own internal-sftp), for root with one key. */
+export async function startSftpServer(): Promise<PrivateSshd> {
+  return launchSshd(['Subsystem sftp internal-sftp', 'ForceCommand internal-sftp', 'AllowTcpForwarding no', 'X11Forwarding no']);
 }

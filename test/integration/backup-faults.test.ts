@@ -139,6 +139,12 @@ describeDocker('damaged archives, failed restores, cancellation and busy volumes
     expect(r.code).toBe('corrupt');
     expect(r.message).toMatch(new RegExp(`^backup ${b.id} failed verification, so volume ${target} was not touched`));
     expect(await treeOf(await mountpoint(engine, target))).toEqual(targetBefore);
+    // Into a new volume the check happens as it is extracted: the volume goes again.
+    const fresh = uniqueName('fx_new');
+    const n = await failure(runConfirmed(deps, volumeRestore, { backupId: b.id, target: fresh, create: true }, { actor }));
+    expect(n.code).toBe('corrupt');
+    expect(n.message).toMatch(new RegExp(`the new volume ${fresh} was removed again$`));
+    expect(await docker(engine, 'volume', 'ls', '-q', '--filter', `name=^${fresh}$`)).toBe('');
     const listed = await runOp(deps, backupList, { volume: source }, { actor });
     expect(listed.backups[0]?.verification).toMatchObject({ ok: false });
   });

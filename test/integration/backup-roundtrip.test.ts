@@ -16,6 +16,7 @@ import { runOp } from '../../src/core/run-op.js';
 import { runConfirmed } from '../../src/core/approvals.js';
 import { volumeBackup } from '../../src/ops/backups/volume-backup.js';
 import { volumeRestore } from '../../src/ops/backups/volume-restore.js';
+import { backupList } from '../../src/ops/backups/backup-list.js';
 import { docker } from '../harness/docker-cli.js';
 import { describeDocker, engineByDriver, makeDeps, requireEngines, uniqueName, type TestEngine } from '../harness/engines.js';
 import { allocatedBytes, mountpoint, populate, treeOf } from './backup-helpers.js';
@@ -74,6 +75,9 @@ describeDocker.each(['overlay2', 'vfs', 'btrfs'])('backup round trip on %s', (dr
 
     const out = await runConfirmed(deps, volumeRestore, { backupId: b.id, target: restored, create: true }, { actor });
     expect(out).toMatchObject({ created: true, safetyBackupId: null, restored: { entries: b.entries, files: b.files } });
+    // Into a new volume the archive is verified in the same read that extracts it, and recorded so.
+    expect(out.verification).toMatch(new RegExp(`^sha256 matches; read end to end while restoring: ${b.entries} entries`));
+    expect((await runOp(deps, backupList, { volume: source }, { actor })).backups.find((x) => x.id === b.id)?.verification).toMatchObject({ ok: true, level: 'full' });
     expect(out.volume.labels).toEqual({ app: 'fidelity' });
     const after = await treeOf(await mountpoint(engine, restored));
     expect(after).toEqual(before);
