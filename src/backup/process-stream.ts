@@ -12,7 +12,7 @@ const BATCH_BYTES = 256 * 1024;
 export interface ProcessStreamOptions {
   /** Environment of the child (default: this process's). */
   env?: NodeJS.ProcessEnv;
-  /** The error for a failed run, from the program's last stderr lines and how it ended. */
+  /** The error for a failed run, from the tail of the program's stderr (whole lines) and how it ended. */
   failure?: (stderr: string, how: string) => OpsError;
 }
 
@@ -80,7 +80,7 @@ export class ProcessStream extends Duplex {
     }
     const how = this.exit.signal ? `was killed by ${this.exit.signal}` : `exited with status ${this.exit.code}`;
     const detail = this.stderr.trim().split('\n').filter(Boolean).slice(-3).join('; ');
-    this.destroy(this.opts.failure ? this.opts.failure(detail, how) : new OpsError(this.failCode, `${this.label} failed: ${this.program} ${how}${detail ? `: ${detail}` : ''}`));
+    this.destroy(this.opts.failure ? this.opts.failure(this.stderr.trim(), how) : new OpsError(this.failCode, `${this.label} failed: ${this.program} ${how}${detail ? `: ${detail}` : ''}`));
   }
 
   /** The child's process id (to look at it while it runs). */

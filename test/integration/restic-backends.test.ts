@@ -212,7 +212,7 @@ describeDocker('restic stores on sftp and REST servers', () => {
         const down = run(['backup', vol, '--store', b.down.store]);
         expect(down.code).toBe(1);
         expect(down.stdout).toBe('');
-        expect(down.stderr).toMatch(new RegExp(`^error: backup into restic store "${b.down.store}" failed: the repository of restic store "${b.down.store}" cannot be reached: `, 'm'));
+        expect(down.stderr).toMatch(new RegExp(`^error: backup of volume \\S+ on \\S+ into restic store "${b.down.store}" failed: the repository of restic store "${b.down.store}" cannot be reached: `, 'm'));
         expect(down.stderr).toMatch(b.down.cause);
         // Not mistaken for a missing repository (init: true would then try to create one).
         expect(down.stderr).not.toMatch(/no restic repository|Is there a repository/);
