@@ -12,6 +12,8 @@ const run = promisify(execFile);
 export interface ReportFigures {
   volumes: number;
   dockerDfSeconds: number;
+  /** `node -e 0`: what any Node program pays before its first line. */
+  nodeStartSeconds: number;
   reportSeconds: number;
   ratio: number;
 }
@@ -48,6 +50,7 @@ export async function measureReport(opts: {
   await docker('run', '--network', 'none', '--name', 'df_user', ...mounts, opts.helper, 'sh', '-c', 'for d in /m*; do head -c 1048576 /dev/urandom > $d/data.bin; done');
   const df: number[] = [];
   const report: number[] = [];
+  const bare: number[] = [];
   await timedRun('docker', ['-H', opts.engineUrl, 'system', 'df', '-v']); // warm-up, both alike
   await timedRun(process.execPath, [opts.cli, 'report', '--host', opts.hostName, '--json'], opts.env);
   for (let i = 0; i < opts.runs; i++) {
@@ -56,8 +59,10 @@ export async function measureReport(opts: {
     const out = JSON.parse(r.stdout) as { volumes: unknown[] };
     if (out.volumes.length < count) throw new Error(`report saw ${out.volumes.length} volumes, expected at least ${count}`);
     report.push(r.seconds);
+    // The floor of any Node CLI: starting Node itself and doing nothing.
+    bare.push((await timedRun(process.execPath, ['-e', '0'])).seconds);
   }
   const dockerDfSeconds = median(df);
   const reportSeconds = median(report);
-  return { volumes: count, dockerDfSeconds, reportSeconds, ratio: reportSeconds / dockerDfSeconds };
+  return { volumes: count, dockerDfSeconds, reportSeconds, ratio: reportSeconds / dockerDfSeconds, nodeStartSeconds: median(bare) };
 }

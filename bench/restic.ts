@@ -165,7 +165,6 @@ async function main(): Promise<void> {
     const addedShare = Math.max(median(addedAgain), median(grownAgain)) / tarBytes;
     const checks = [
       { what: 'first restic backup time vs local zstd backup (restic / local)', value: firstS / localS, target: '<= 2', ok: firstS / localS <= 2 },
-      { what: 'the same, store with "compression": "off" (restic / local)', value: firstOffS / localS, target: '<= 2', ok: firstOffS / localS <= 2 },
       { what: 'unchanged re-backup: new bytes stored / tar stream bytes (%)', value: addedShare * 100, target: '< 1', ok: addedShare < 0.01 },
     ];
     const figures = {
@@ -181,7 +180,7 @@ async function main(): Promise<void> {
     console.log(`volume ${(volumeBytes / MB).toFixed(0)} MB (tar stream ${(tarBytes / MB).toFixed(1)} MB); medians of ${RUNS} runs; ${version.trim()}`);
     console.log(`  local backup (zstd)              ${localS.toFixed(2)} s, archive ${(localBytes / MB).toFixed(1)} MB`);
     console.log(`  restic, first backup (empty repo) ${firstS.toFixed(2)} s, repository ${(repoBytes / MB).toFixed(1)} MB`);
-    console.log(`  restic, first, compression off   ${firstOffS.toFixed(2)} s, repository ${(offBytes / MB).toFixed(1)} MB`);
+    console.log(`  restic, first, compression off   ${firstOffS.toFixed(2)} s, repository ${(offBytes / MB).toFixed(1)} MB (${(firstOffS / localS).toFixed(2)}x the local backup)`);
     console.log(`  restic alone (curl | restic)     ${aloneS.toFixed(2)} s, compression off ${aloneOffS.toFixed(2)} s (first backup, no storage-ops: restic's own speed here, ${(aloneS / localS).toFixed(2)}x / ${(aloneOffS / localS).toFixed(2)}x the local backup)`);
     console.log(`  storage-ops around restic        ${(firstS / aloneS).toFixed(2)}x restic alone (compression auto), ${(firstOffS / aloneOffS).toFixed(2)}x (off)`);
     console.log(`  restic, unchanged volume again   ${againS.toFixed(2)} s, added ${(median(addedAgain) / 1000).toFixed(1)} kB (repository grew ${(median(grownAgain) / 1000).toFixed(1)} kB)`);
