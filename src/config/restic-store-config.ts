@@ -61,7 +61,7 @@ export const ResticStoreSchema = z
     compression: z
       .enum(['auto', 'off', 'max'])
       .default('auto')
-      .describe('how restic compresses new data (restic --compression): auto (its default: smaller, slower), off (fastest, for incompressible data or a fast store), max (smallest, slowest)'),
+      .describe('how restic compresses new data (restic --compression): auto (its default), off (less CPU, more bytes written), max (smallest, slowest)'),
   })
   .superRefine((s, ctx) => {
     if ((s.passwordFile === undefined) === (s.passwordEnv === undefined)) {
