@@ -379,7 +379,7 @@ export const volumeRestore = defineOp({
 
 /** What a one-pass restore checked, worded as verify words a full read. */
 function verifiedDetail(m: BackupManifest, s: { entries: number; files: number; dirs: number; symlinks: number; hardlinks: number }): string {
-  return `sha256 matches; read end to end while restoring${m.archive.encryption ? ' (decrypted)' : ''}: ${s.entries} entries (${s.files} files, ${s.dirs} directories, ${s.symlinks} symlinks, ${s.hardlinks} hard links) as recorded`;
+  return `sha256 matches; read end to end${m.archive.encryption ? ' (decrypted)' : ''} while restoring: ${s.entries} entries (${s.files} files, ${s.dirs} directories, ${s.symlinks} symlinks, ${s.hardlinks} hard links) as recorded`;
 }
 
 /** After a failure in a volume this restore created: the volume goes again. Returns the error to throw. */
