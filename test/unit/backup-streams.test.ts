@@ -14,6 +14,7 @@ import { AtomicFileWriter, NameTakenError } from '../../src/backup/atomic-file.j
 import { compressStream, decompressStream, ProcessStream, zstdThreadArgs } from '../../src/backup/compression.js';
 import { rootEntryTar } from '../../src/engine/volume-archive.js';
 import { OpsError } from '../../src/core/errors.js';
+import { runStages, StageError } from '../../src/backup/stages.js';
 import { failure } from '../harness/expect-failure.js';
 
 async function through(data: Buffer, stream: NodeJS.ReadWriteStream): Promise<Buffer> {
@@ -102,5 +103,38 @@ describe('volume root entry', () => {
     expect(execFileSync('tar', ['-tvf', f, '--numeric-owner', '--full-time'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } })).toMatch(/^drwxr-s--- 999\/998\s+0 2005-05-05 05:05:05 volume\/$/m);
     writeFileSync(f, rootEntryTar({ uid: 4_294_967_294, gid: 3_000_000, mode: 0o755, mtime: 0 }));
     expect(execFileSync('tar', ['-tvf', f, '--numeric-owner'], { encoding: 'utf8' })).toMatch(/^drwxr-xr-x 4294967294\/3000000 /m);
+  });
+});
+
+describe('runStages', () => {
+  it('names the first stage that failed, not a later error of the same stage', async () => {
+    // A child-process stage can fail twice (EPIPE on its input, then its exit status).
+    const twice = new Writable({
+      write(_c, _e, cb) {
+        cb(new Error('first failure'));
+        setImmediate(() => twice.emit('error', new Error('second failure')));
+      },
+    });
+    const err = await runStages([{ name: 'source', stream: Readable.from([Buffer.from('x')]) }, { name: 'sink', stream: twice }], new AbortController().signal).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StageError);
+    expect((err as StageError).stage).toBe('sink');
+    expect((err as StageError).message).toBe('sink: first failure');
+    await new Promise((r) => setImmediate(r));
+  });
+
+  it('gives a failing program the tail of its stderr as whole lines, for the caller to word', async () => {
+    const seen: string[] = [];
+    const child = new ProcessStream('sh', ['-c', 'echo one >&2; echo two >&2; exit 3'], 'the probe', 'internal', {
+      failure: (stderr, how) => {
+        seen.push(stderr, how);
+        return new OpsError('internal', `probe failed: ${how}`);
+      },
+    });
+    const err = await runStages([{ name: 'in', stream: Readable.from([Buffer.from('x')]) }, { name: 'probe', stream: child }, { name: 'out', stream: new Writable({ write: (_c, _e, cb) => cb() }) }], new AbortController().signal).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StageError);
+    expect((err as StageError).stage).toBe('probe');
+    expect((err as StageError).cause).toBeInstanceOf(OpsError);
+    expect(((err as StageError).cause as OpsError).message).toBe('probe failed: exited with status 3');
+    expect(seen).toEqual(['one\ntwo', 'exited with status 3']);
   });
 });
