@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { BackupConfigSchema } from './backup-config.js';
 import { SchedulesSchema } from './schedule-config.js';
+import { LOCAL_STORE } from './restic-store-config.js';
 
 export const HOST_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 /** An OpenSSH SHA256 key fingerprint: "SHA256:" and the unpadded base64 of 32 bytes. */
@@ -184,9 +185,13 @@ export const ConfigSchema = z
       if (tokenNames.has(t.name)) ctx.addIssue({ code: 'custom', path: ['mcp', 'tokens', i, 'name'], message: `duplicate token name "${t.name}"` });
       tokenNames.add(t.name);
     });
+    const stores = [LOCAL_STORE, ...cfg.backup.stores.map((st) => st.name)];
     cfg.schedules.forEach((s, i) => {
       if (s.host && cfg.hosts.length > 0 && !seen.has(s.host)) {
         ctx.addIssue({ code: 'custom', path: ['schedules', i, 'host'], message: `schedule "${s.name}": host "${s.host}" is not one of hosts[].name` });
+      }
+      if (s.store !== undefined && !stores.includes(s.store)) {
+        ctx.addIssue({ code: 'custom', path: ['schedules', i, 'store'], message: `schedule "${s.name}": there is no backup store named "${s.store}" (known: ${stores.join(', ')})` });
       }
     });
     if (cfg.defaultHost && !seen.has(cfg.defaultHost)) {

@@ -28,6 +28,11 @@ export const ScheduleSpecSchema = z
       .regex(/^[^=\s][^=]*(=.*)?$/, 'labels look like "key" or "key=value"')
       .optional()
       .describe('backup, drill: also every volume with this label ("key" or "key=value")'),
+    store: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('backup: where the backups go: "local" (the backup directory) or a restic store of backup.stores (default: backup.defaultStore)'),
     staleBackupDays: z.number().int().min(1).max(365).default(7).describe('report: flag volumes with no backup in this many days'),
     trendDays: z.number().int().min(1).max(365).default(14).describe('report: days of usage history the fill-up forecast fits its trend to'),
     warnPercent: z.number().min(1).max(100).optional().describe('monitor: warning level (default thresholds.warnPercent)'),
@@ -46,6 +51,9 @@ export const ScheduleSpecSchema = z
     }
     if (s.kind === 'backup' && s.volumes.length === 0 && !s.label) {
       ctx.addIssue({ code: 'custom', path: ['volumes'], message: `${who}: a backup schedule needs "volumes" or "label"` });
+    }
+    if (s.store !== undefined && s.kind !== 'backup') {
+      ctx.addIssue({ code: 'custom', path: ['store'], message: `${who}: "store" applies to backup schedules only (a drill restores each volume's newest backup, whatever its store)` });
     }
     if (s.warnPercent !== undefined && s.criticalPercent !== undefined && s.warnPercent >= s.criticalPercent) {
       ctx.addIssue({ code: 'custom', path: ['warnPercent'], message: `${who}: warnPercent must be below criticalPercent` });

@@ -53,7 +53,10 @@ describeDocker('restic backup stores', () => {
       config,
       JSON.stringify({
         helperImage: HELPER_TAG,
-        schedules: [{ name: 'rs-drill', kind: 'drill', cron: '0 4 * * sun', volumes: [vol] }],
+        schedules: [
+          { name: 'rs-drill', kind: 'drill', cron: '0 4 * * sun', volumes: [vol] },
+          { name: 'rs-nightly', kind: 'backup', cron: '0 2 * * *', volumes: [vol], store: 'offsite' },
+        ],
         backup: {
           // Only the count rule, so these fresh backups can be pruned by --keep-last.
           retention: { days: null },
@@ -252,6 +255,22 @@ describeDocker('restic backup stores', () => {
     const none = cli(['prune-backups', vol, '--keep-last', '1', '--days', '1', '--yes', '--json'], env);
     expect(none.code).toBe(0);
     expect(JSON.parse(restic(['snapshots', '--json']).toString())).toHaveLength(1);
+  });
+
+  it('a backup schedule with a "store" backs up into that restic store', () => {
+    const before = (JSON.parse(restic(['snapshots', '--json']).toString()) as unknown[]).length;
+    const r = cli(['schedule', 'run', 'rs-nightly'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/1 volume\(s\) backed up into restic:offsite/);
+    const newest = (JSON.parse(cli(['backups', vol, '--json'], env).stdout) as { backups: Array<{ id: string; kind: string; store: string; snapshotId: string | null }> }).backups[0]!;
+    expect(newest).toMatchObject({ kind: 'scheduled', store: 'offsite' });
+    const snaps = JSON.parse(restic(['snapshots', '--json']).toString()) as Array<{ id: string; tags: string[] }>;
+    expect(snaps).toHaveLength(before + 1);
+    expect(snaps.find((x) => x.id === newest.snapshotId)?.tags).toContain(`id=${newest.id}`);
+    // A store that does not exist is refused when the schedule is added, not at 2 a.m.
+    const bad = cli(['schedule', 'add', 'rs-bad', '--kind', 'backup', '--cron', '0 3 * * *', '--volume', vol, '--store', 'ofsite'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/no backup store named "ofsite".*Known stores: local, offsite, wrongpw, empty/s);
   });
 
   it('never lets the repository password out: not in output, audit log or state file', () => {

@@ -77,6 +77,12 @@ describe('schedule configuration', () => {
     expect(() => parseConfig({ schedules: [{ name: 'b', kind: 'backup', cron: '0 2 * * *' }] }, 'cfg.json')).toThrow(/schedule "b": a backup schedule needs "volumes" or "label"/);
     expect(() => parseConfig({ hosts: [{ name: 'a', url: 'unix:///a.sock' }], schedules: [{ ...base, cron: '0 2 * * *', host: 'b' }] }, 'cfg.json')).toThrow(/schedules\[0\]\.host.*host "b" is not one of hosts/);
     expect(parseConfig({ schedules: [{ ...base, cron: '0 2 * * *', timezone: 'Europe/Berlin' }] }, 'cfg.json').schedules[0]).toMatchObject({ catchUp: false, keepRuns: 50 });
+    // A backup schedule may name its store; it must exist, and only backups have one.
+    const offsite = { name: 'offsite', kind: 'restic', repository: '/srv/restic', passwordFile: '/etc/so/pw' };
+    expect(parseConfig({ backup: { stores: [offsite] }, schedules: [{ ...base, cron: '0 2 * * *', store: 'offsite' }] }, 'cfg.json').schedules[0]).toMatchObject({ store: 'offsite' });
+    expect(parseConfig({ schedules: [{ ...base, cron: '0 2 * * *', store: 'local' }] }, 'cfg.json').schedules[0]).toMatchObject({ store: 'local' });
+    expect(() => parseConfig({ backup: { stores: [offsite] }, schedules: [{ ...base, cron: '0 2 * * *', store: 'ofsite' }] }, 'cfg.json')).toThrow(/schedules\[0\]\.store.*there is no backup store named "ofsite" \(known: local, offsite\)/);
+    expect(() => parseConfig({ schedules: [{ name: 'r', kind: 'report', cron: '0 8 * * *', store: 'local' }] }, 'cfg.json')).toThrow(/schedules\[0\]\.store.*"store" applies to backup schedules only/);
   });
 
   it('finds two-word verbs before one-word ones', () => {

@@ -1,6 +1,6 @@
 /**
  * The `backup` schedule kind: backs up the volumes the schedule names and those carrying its
- * label (as a child job of volume_backup, without its own retention), then applies retention to
+ * label into the schedule's store (as a child job of volume_backup, without its own retention), then applies retention to
  * exactly those volumes as a policy approval granted to this schedule (`schedule:<name>`), so
  * the deletion passes the same approval record, gate and audit trail as a person's would.
  */
@@ -33,7 +33,7 @@ export async function runBackup(deps: Deps, spec: ScheduleSpec, ctx: OpContext):
     });
   }
   ctx.onProgress({ phase: 'backing up', done: 0, total: volumes.length, unit: 'items', message: volumes.join(', ') });
-  const submitted = await submitOp(deps, volumeBackup, { volumes, host: engine.host.name, prune: false }, { actor: ctx.actor, signal: ctx.signal });
+  const submitted = await submitOp(deps, volumeBackup, { volumes, host: engine.host.name, prune: false, ...(spec.store ? { store: spec.store } : {}) }, { actor: ctx.actor, signal: ctx.signal });
   if (submitted.kind !== 'job') throw new OpsError('internal', 'volume_backup did not start a job', { hint: 'This is a bug in storage-ops' });
   const backupJob = await followJob(deps, submitted.job, { actor: ctx.actor, signal: ctx.signal, onProgress: (p) => ctx.onProgress({ ...p, phase: `backing up: ${p.phase}` }) });
   const backup = jobOutcome(backupJob) as Awaited<ReturnType<typeof volumeBackup.run>>;
@@ -55,7 +55,7 @@ export async function runBackup(deps: Deps, spec: ScheduleSpec, ctx: OpContext):
   const total = backup.backups.reduce((s, b) => s + b.bytes, 0);
   const view: View = {
     title: `Scheduled backup ${spec.name} on ${backup.host}`,
-    summary: `${backup.backups.length} volume(s) backed up (${formatBytes(total)}); retention removed ${removed.length} old backup(s)${retentionError ? ' — retention failed' : ''}`,
+    summary: `${backup.backups.length} volume(s) backed up into ${backup.storeDir} (${formatBytes(total)}); retention removed ${removed.length} old backup(s)${retentionError ? ' — retention failed' : ''}`,
     tables: [
       {
         id: 'backups',
@@ -71,5 +71,5 @@ export async function runBackup(deps: Deps, spec: ScheduleSpec, ctx: OpContext):
     findings,
     notes: [removed.length ? `Removed by retention (policy schedule:${spec.name}): ${removed.join(', ')}` : 'Retention removed nothing.', `Backup job ${backupJob.id}.`],
   };
-  return { view, details: { host: backup.host, backups: backup.backups.map((b) => ({ volume: b.volume, id: b.id, bytes: b.bytes })), backupJob: backupJob.id, retention: { removed, error: retentionError } } };
+  return { view, details: { host: backup.host, store: backup.storeDir, backups: backup.backups.map((b) => ({ volume: b.volume, id: b.id, bytes: b.bytes })), backupJob: backupJob.id, retention: { removed, error: retentionError } } };
 }

@@ -4,6 +4,7 @@
  * host). Admin only: a backup schedule's retention deletes backups under its own policy.
  */
 import { z } from 'zod';
+import { resolveStore } from '../../backup/restic-store.js';
 import { ScheduleSpecSchema } from '../../config/schedule-config.js';
 import { OpsError } from '../../core/errors.js';
 import { defineOp } from '../../core/op.js';
@@ -21,11 +22,14 @@ export const scheduleAdd = defineOp({
   cli: { positional: ['name'], flags: { volumes: 'volume' } },
   examples: [
     'nightly-db --kind backup --cron "0 2 * * *" --timezone Europe/Berlin --volume db_data --channel C0123ABCD',
+    'offsite-nightly --kind backup --cron "30 2 * * *" --label backup=nightly --store offsite',
     'disk-watch --kind monitor --cron "*/5 * * * *" --auto-cleanup',
     'weekly-report --kind report --cron "0 8 * * mon" --catch-up',
   ],
   async run(deps, input) {
     deps.engines.get(input.host);
+    // A store that does not exist would only fail at 2 a.m.: refuse it now, naming the known ones.
+    if (input.store !== undefined) resolveStore(deps, input.store);
     await deps.state.update((data) => {
       const existing = knownSchedules(deps, data).find((s) => s.spec.name === input.name);
       if (existing) {
