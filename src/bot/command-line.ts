@@ -7,12 +7,12 @@ import { toOpsError, type OpsError } from '../core/errors.js';
 import type { Op } from '../core/op.js';
 import type { OpRegistry } from '../core/ports.js';
 import { commandHelp } from '../core/words/help-text.js';
-import { matchVerb, parseOpArgs, splitWords } from '../core/words/parse-words.js';
+import { guessVerb, matchVerb, parseOpArgs, splitWords } from '../core/words/parse-words.js';
 
 export type Visibility = 'here' | 'private';
 
 export type CommandLine =
-  | { kind: 'help'; op: Op | null; unknown?: string }
+  | { kind: 'help'; op: Op | null; unknown?: string; guess?: string | null }
   | { kind: 'usage'; op: Op; error: OpsError }
   | { kind: 'run'; op: Op; input: Record<string, unknown>; visibility: Visibility | null };
 
@@ -37,11 +37,11 @@ export function parseCommandLine(ops: OpRegistry, text: string): CommandLine {
   if (!verb || verb === 'help') {
     if (!helpTopic.length) return { kind: 'help', op: null };
     const op = matchVerb(ops.all(), helpTopic)?.op;
-    return op ? { kind: 'help', op } : { kind: 'help', op: null, unknown: helpTopic.join(' ') };
+    return op ? { kind: 'help', op } : { kind: 'help', op: null, ...unknownVerb(ops, helpTopic) };
   }
   // Verbs may be two words (schedule add): the longest verb the words start with.
   const matched = matchVerb(ops.all(), rest);
-  if (!matched) return { kind: 'help', op: null, unknown: verb };
+  if (!matched) return { kind: 'help', op: null, ...unknownVerb(ops, rest) };
   const { op, rest: args } = matched;
   if (help) return { kind: 'help', op };
   try {
@@ -49,6 +49,11 @@ export function parseCommandLine(ops: OpRegistry, text: string): CommandLine {
   } catch (err) {
     return { kind: 'usage', op, error: toOpsError(err) };
   }
+}
+
+function unknownVerb(ops: OpRegistry, words: readonly string[]): { unknown: string; guess: string | null } {
+  const { typed, guess } = guessVerb(ops.all(), words);
+  return { unknown: typed, guess };
 }
 
 /**

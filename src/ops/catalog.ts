@@ -3,6 +3,7 @@
  * usage hint, MCP tools and the README's reference are generated from it.
  */
 import { OpsError } from '../core/errors.js';
+import { guessVerb, matchVerb } from '../core/words/parse-words.js';
 import { alertRules } from './system/alert-rules.js';
 import { approvalApprove } from './governance/approval-approve.js';
 import { approvalDeny } from './governance/approval-deny.js';
@@ -33,7 +34,6 @@ import { volumeList } from './volumes/volume-list.js';
 import { volumePrune } from './volumes/volume-prune.js';
 import { volumeRemove } from './volumes/volume-remove.js';
 import { volumeRestore } from './backups/volume-restore.js';
-import { closest } from '../core/words/suggest.js';
 import { scheduleAdd } from './schedules/schedule-add.js';
 import { scheduleList } from './schedules/schedule-list.js';
 import { scheduleRemove } from './schedules/schedule-remove.js';
@@ -83,25 +83,19 @@ export function findOp(word: string): Op | undefined {
 export const PROCESS_COMMANDS = ['serve', 'mcp', 'help', 'docs', 'version'] as const;
 
 export function requireOp(word: string): Op {
-  const op = findOp(word);
-  if (!op) {
-    const guess = closest(word, [...catalog.map((o) => o.verb), ...PROCESS_COMMANDS]);
-    throw new OpsError('invalid_input', `unknown command "${word}"${guess ? ` (did you mean "${guess}"?)` : ''}`, {
-      hint: `Commands: ${catalog.map((o) => o.verb).join(', ')}; \`storage-ops help\` explains each`,
-    });
-  }
-  return op;
+  return findOp(word) ?? unknownCommand([word]);
 }
 
-/**
- * The op named by the first words of a command line, or an "unknown command" error with a
- * "did you mean". A first word that starts two-word verbs (`schedule ad`) is judged with the
- * word after it, so the guess is `schedule add`, not `schedules`.
- */
+/** The op named by the first words of a command line, or an "unknown command" error with a "did you mean". */
 export function requireOpWords(words: readonly string[]): Op {
-  const [first = '', second] = words;
-  const twoWords = second !== undefined && !second.startsWith('-') && catalog.some((o) => o.verb.startsWith(`${first} `));
-  return requireOp(twoWords ? `${first} ${second}` : first);
+  return matchVerb(catalog, words)?.op ?? unknownCommand(words);
+}
+
+function unknownCommand(words: readonly string[]): never {
+  const { typed, guess } = guessVerb(catalog, words, PROCESS_COMMANDS);
+  throw new OpsError('invalid_input', `unknown command "${typed}"${guess ? ` (did you mean "${guess}"?)` : ''}`, {
+    hint: `Commands: ${catalog.map((o) => o.verb).join(', ')}; \`storage-ops help\` explains each`,
+  });
 }
 
 /** The catalog as the kernel's registry port. */

@@ -146,6 +146,8 @@ describeDocker('Slack bot: /storage against a fake Slack', () => {
       expect(u.args.response_type).toBe('ephemeral');
       expect(texts(u.args.blocks as Block[])).toContain('Unknown command `frobnicate`');
       expect(texts(u.args.blocks as Block[])).toContain('Usage: /storage &lt;command&gt;');
+      const typo = await firstResponse((await slash('volumse')).responseUrl);
+      expect(texts(typo.args.blocks as Block[])).toContain('Unknown command `volumse` (did you mean `/storage volumes`?)');
 
       const malformed = await slash('volumes --size-over lots');
       const m = await firstResponse(malformed.responseUrl);

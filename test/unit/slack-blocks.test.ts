@@ -151,6 +151,10 @@ describe('the /storage grammar', () => {
     expect(line).toMatchObject({ kind: 'run', input: { label: ['env=test'] }, visibility: 'private' });
     expect(parseCommandLine(opRegistry, '')).toEqual({ kind: 'help', op: null });
     expect(parseCommandLine(opRegistry, 'nope')).toMatchObject({ kind: 'help', unknown: 'nope' });
+    // A misspelt verb gets a "did you mean", two-word verbs judged with their second word.
+    expect(parseCommandLine(opRegistry, 'bakcup db_data')).toMatchObject({ kind: 'help', unknown: 'bakcup', guess: 'backup' });
+    expect(parseCommandLine(opRegistry, 'schedule ad nightly')).toMatchObject({ kind: 'help', unknown: 'schedule ad', guess: 'schedule add' });
+    expect(parseCommandLine(opRegistry, 'frobnicate')).toMatchObject({ kind: 'help', unknown: 'frobnicate', guess: null });
     expect(parseCommandLine(opRegistry, 'volumes --bogus')).toMatchObject({ kind: 'usage' });
     const rm = parseCommandLine(opRegistry, 'rm x --yes');
     expect(rm).toMatchObject({ kind: 'run', input: { names: ['x'] } });

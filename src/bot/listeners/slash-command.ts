@@ -35,7 +35,9 @@ async function handleCommand(rt: BotRuntime, command: SlashCommand, respond: Res
   const target: Target = { channel: command.channel_id, respond };
   const line = parseCommandLine(rt.deps.ops, command.text);
   if (line.kind === 'help') {
-    const intro = line.unknown ? `Unknown command \`${esc(line.unknown)}\`. These are the commands:` : line.op ? `Help for \`/storage ${line.op.verb}\`:` : 'Commands:';
+    const intro = line.unknown
+      ? `Unknown command \`${esc(line.unknown)}\`${line.guess ? ` (did you mean \`/storage ${esc(line.guess)}\`?)` : ''}. These are the commands:`
+      : line.op ? `Help for \`/storage ${line.op.verb}\`:` : 'Commands:';
     await replyPrivately(target, intro, line.op ? slackCommandHelp(line.op) : slackGeneralHelp(rt.deps.ops.all()));
     return;
   }

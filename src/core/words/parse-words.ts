@@ -125,3 +125,15 @@ export function matchVerb(ops: readonly Op[], words: readonly string[]): { op: O
   const byName = words[0] === undefined ? undefined : ops.find((o) => o.name === words[0]);
   return byName ? { op: byName, rest: words.slice(1) } : null;
 }
+
+/**
+ * For a command line that names no op: the verb as typed, and the verb it most likely meant
+ * ("did you mean"), or null. A first word that starts two-word verbs (`schedule ad`) is judged
+ * with the word after it, so the guess is `schedule add`, not `schedules`.
+ */
+export function guessVerb(ops: readonly Pick<Op, 'verb'>[], words: readonly string[], extra: readonly string[] = []): { typed: string; guess: string | null } {
+  const [first = '', second] = words;
+  const twoWords = second !== undefined && !second.startsWith('-') && ops.some((o) => o.verb.startsWith(`${first} `));
+  const typed = twoWords ? `${first} ${second}` : first;
+  return { typed, guess: closest(typed, [...ops.map((o) => o.verb), ...extra]) };
+}
