@@ -267,6 +267,9 @@ describeDocker('restic backup stores', () => {
     const snaps = JSON.parse(restic(['snapshots', '--json']).toString()) as Array<{ id: string; tags: string[] }>;
     expect(snaps).toHaveLength(before + 1);
     expect(snaps.find((x) => x.id === newest.snapshotId)?.tags).toContain(`id=${newest.id}`);
+    const listed = JSON.parse(cli(['schedules', 'rs-nightly', '--json'], env).stdout) as { schedules: Array<{ volumes: string[]; store: string | null }> };
+    expect(listed.schedules[0]).toMatchObject({ volumes: [vol], store: 'offsite' });
+    expect(cli(['schedules'], env).stdout).toContain(`${vol} -> offsite`);
     // A store that does not exist is refused when the schedule is added, not at 2 a.m.
     const bad = cli(['schedule', 'add', 'rs-bad', '--kind', 'backup', '--cron', '0 3 * * *', '--volume', vol, '--store', 'ofsite'], env);
     expect(bad.code).toBe(2);

@@ -322,8 +322,9 @@ describe('op views', () => {
     expect(run.fields).toContainEqual({ label: 'Report', value: expect.stringMatching(/^reports\/weekly-\d{8}T\d{6}Z-\w{8}\.md$/) });
     const list = views.get('schedule_list') as View;
     expect(columnsOf(list, 'schedules')).toEqual([
-      ['NAME', 'text'], ['KIND', 'text'], ['CRON', 'text'], ['TIMEZONE', 'text'], ['HOST', 'text'], ['SOURCE', 'text'], ['NEXT', 'time'], ['LAST RUN', 'text'],
+      ['NAME', 'text'], ['KIND', 'text'], ['CRON', 'text'], ['TIMEZONE', 'text'], ['HOST', 'text'], ['TARGETS', 'text'], ['SOURCE', 'text'], ['NEXT', 'time'], ['LAST RUN', 'text'],
     ]);
+    expect(list.tables?.find((t) => t.id === 'schedules')?.rows).toMatchObject([{ name: 'weekly', targets: '-' }]);
     expect(list.tables?.find((t) => t.id === 'runs')?.rows).toMatchObject([{ schedule: 'weekly', trigger: 'manual', outcome: 'succeeded' }]);
     expect((views.get('schedule_remove') as View).summary).toBe('schedule weekly removed');
   });

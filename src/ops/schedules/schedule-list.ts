@@ -27,6 +27,9 @@ const Output = z.object({
       timezone: z.string().nullable(),
       host: z.string().nullable(),
       channel: z.string().nullable(),
+      volumes: z.array(z.string()).describe('backup, drill: volumes named'),
+      label: z.string().nullable().describe('backup, drill: every volume with this label too'),
+      store: z.string().nullable().describe('backup: the store the backups go to (null: backup.defaultStore)'),
       catchUp: z.boolean(),
       source: z.enum(['config', 'runtime']),
       nextDueAt: z.string().nullable().describe('next run as serve last computed it'),
@@ -66,6 +69,9 @@ export const scheduleList = defineOp({
           timezone: spec.timezone ?? null,
           host: spec.host ?? null,
           channel: spec.channel ?? null,
+          volumes: spec.volumes,
+          label: spec.label ?? null,
+          store: spec.store ?? null,
           catchUp: spec.catchUp,
           source,
           nextDueAt: st.nextDueAt,
@@ -90,6 +96,7 @@ export const scheduleList = defineOp({
             { key: 'cron', label: 'CRON', type: 'text' },
             { key: 'timezone', label: 'TIMEZONE', type: 'text' },
             { key: 'host', label: 'HOST', type: 'text' },
+            { key: 'targets', label: 'TARGETS', type: 'text' },
             { key: 'source', label: 'SOURCE', type: 'text' },
             { key: 'next', label: 'NEXT', type: 'time' },
             { key: 'last', label: 'LAST RUN', type: 'text' },
@@ -102,6 +109,7 @@ export const scheduleList = defineOp({
               cron: s.cron,
               timezone: s.timezone ?? 'local',
               host: s.host ?? 'default',
+              targets: targetsOf(s),
               source: s.source,
               next: s.nextDueAt,
               last: s.runningJob ? `running (job ${s.runningJob})` : last ? `${last.outcome} ${last.startedAt}` : 'never',
@@ -130,3 +138,10 @@ export const scheduleList = defineOp({
     };
   },
 });
+
+/** What a schedule works on, in a few words: "db_data, label backup=nightly -> offsite". */
+function targetsOf(s: { kind: string; volumes: string[]; label: string | null; store: string | null }): string {
+  if (s.kind !== 'backup' && s.kind !== 'drill') return '-';
+  const what = [...s.volumes, ...(s.label ? [`label ${s.label}`] : [])].join(', ') || 'every backed-up volume';
+  return s.store ? `${what} -> ${s.store}` : what;
+}
