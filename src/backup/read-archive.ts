@@ -200,6 +200,11 @@ export async function checkArchive(
     detail:
       problems.length || !s
         ? `verification failed: ${problems.join('; ')}`
-        : `sha256 matches; read end to end${m.archive.encryption ? ' (decrypted)' : ''}: ${s.entries} entries (${s.files} files, ${s.dirs} directories, ${s.symlinks} symlinks, ${s.hardlinks} hard links) as recorded`,
+        : fullReadDetail(m, s),
   };
+}
+
+/** What a full read that found everything as recorded says (verify, and a restore that checked as it extracted). */
+export function fullReadDetail(m: BackupManifest, s: Pick<TarSummary, 'entries' | 'files' | 'dirs' | 'symlinks' | 'hardlinks'>, when = ''): string {
+  return `sha256 matches; read end to end${m.archive.encryption ? ' (decrypted)' : ''}${when}: ${s.entries} entries (${s.files} files, ${s.dirs} directories, ${s.symlinks} symlinks, ${s.hardlinks} hard links) as recorded`;
 }

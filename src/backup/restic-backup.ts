@@ -108,15 +108,12 @@ export async function writeResticArchive(
   // Each restic run pays the repository's key derivation (~0.5 s), so the repository is not
   // opened first: the backup itself says when it is missing, and a store with init: true is
   // then created and the backup run again (the engine's stream is read anew).
-  let run: { scan: TarScanStream; hash: HashTap; sink: ResticJsonSink };
-  try {
-    run = await streamInto(engine, volume.name, () => resticStream(deps, store, args, what), meter, opts.signal, what);
-  } catch (err) {
+  const attempt = (): ReturnType<typeof streamInto> => streamInto(engine, volume.name, () => resticStream(deps, store, args, what), meter, opts.signal, what);
+  const { scan, hash, sink } = await attempt().catch(async (err: unknown) => {
     if (!(store.init && err instanceof OpsError && err.code === 'not_found')) throw err;
     await ensureRepository(deps, store, what, opts.signal);
-    run = await streamInto(engine, volume.name, () => resticStream(deps, store, args, what), meter, opts.signal, what);
-  }
-  const { scan, hash, sink } = run;
+    return attempt();
+  });
   meter.finish();
   if (!sink.summary) throw new OpsError('internal', `${what}: restic ended without reporting a snapshot${sink.errors.length ? ` (${sink.errors.slice(-2).join('; ')})` : ''}`);
   const s = scan.summary;

@@ -5,7 +5,7 @@
  * also runs `restic check --read-data-subset` on the repository, so the pack files restic keeps
  * are checked against their own hashes, a sample at a time.
  */
-import { PassThrough, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { OpsError } from '../core/errors.js';
 import type { Progress } from '../core/op.js';
 import type { Deps, EnginePort } from '../core/ports.js';

@@ -37,10 +37,6 @@ export async function volumeHasContent(engine: EnginePort, name: string, signal?
 }
 
 /**
- * Streams a stored archive into a volume on `engine`; returns what the archive held, with its
- * tree checksum when asked for (`tree`: hashes all file data on the way, for restore drills).
- */
-/**
  * Runs `stages` (archive read, decode, checks) into the engine's import of `target`. When both
  * sides fail the engine's own error explains more; `failure` words any other stage's error.
  */
@@ -60,6 +56,10 @@ export async function streamIntoVolume(engine: EnginePort, target: string, stage
   if (p.status === 'rejected') throw p.reason;
 }
 
+/**
+ * Streams a stored archive into a volume on `engine`; returns what the archive held, with its
+ * tree checksum when asked for (`tree`: hashes all file data on the way, for restore drills).
+ */
 export async function extractInto(
   engine: EnginePort,
   m: BackupManifest,

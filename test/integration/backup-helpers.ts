@@ -55,6 +55,17 @@ export async function mountpoint(engine: TestEngine, volume: string): Promise<st
   return (await docker(engine, 'volume', 'inspect', '--format', '{{.Mountpoint}}', volume)).trim();
 }
 
+/** One backup as `storage-ops backup|backups --json` lists it (the fields the tests read). */
+export interface BackupJson {
+  id: string;
+  store: string;
+  snapshotId: string | null;
+  sha256: string;
+  bytes: number;
+  entries: number;
+  addedBytes: number | null;
+}
+
 export interface NodeInfo {
   type: string;
   mode: string;

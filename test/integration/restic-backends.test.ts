@@ -17,17 +17,7 @@ import { cli, docker, type CliResult } from '../harness/docker-cli.js';
 import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, uniqueName, type TestEngine } from '../harness/engines.js';
 import { freePort, startSftpServer, type PrivateSshd } from '../harness/remote-access.js';
 import { startRestServer, type RestServer } from '../harness/rest-server.js';
-import { FIDELITY_SCRIPT, mountpoint, populate, treeOf } from './backup-helpers.js';
-
-interface BackupJson {
-  id: string;
-  store: string;
-  snapshotId: string | null;
-  sha256: string;
-  bytes: number;
-  entries: number;
-  addedBytes: number | null;
-}
+import { FIDELITY_SCRIPT, mountpoint, populate, treeOf, type BackupJson } from './backup-helpers.js';
 
 /** Bytes of every file under a directory (a repository as its server keeps it). */
 function dirBytes(path: string): number {

@@ -16,17 +16,7 @@ import { cli, docker } from '../harness/docker-cli.js';
 import { cliEnv, describeDocker, engineByDriver, HELPER_TAG, makeDeps, uniqueName, type TestEngine } from '../harness/engines.js';
 import { createMetricsCollector } from '../../src/ops/system/metrics.js';
 import { holdBackup } from '../../src/backup/locks.js';
-import { FIDELITY_SCRIPT, mountpoint, populate, treeOf } from './backup-helpers.js';
-
-interface BackupJson {
-  id: string;
-  store: string;
-  snapshotId: string | null;
-  sha256: string;
-  bytes: number;
-  entries: number;
-  addedBytes: number | null;
-}
+import { FIDELITY_SCRIPT, mountpoint, populate, treeOf, type BackupJson } from './backup-helpers.js';
 
 describeDocker('restic backup stores', () => {
   let engine: TestEngine;

@@ -19,7 +19,7 @@ import { isRunning, usersOf, withStopped } from '../../backup/consistency.js';
 import { identityMissing, loadIdentities } from '../../backup/identity.js';
 import { acquireLock, holdBackup, type Lease } from '../../backup/locks.js';
 import { withEngineLock } from '../../backup/engine-lock.js';
-import { checkArchive } from '../../backup/read-archive.js';
+import { checkArchive, fullReadDetail } from '../../backup/read-archive.js';
 import { extractInto, volumeHasContent } from '../../backup/restore-volume.js';
 import { checkResticArchive, extractResticInto, isResticRecord } from '../../backup/restic-read.js';
 import { archivePath, exists, manifestName, storeDir } from '../../backup/store.js';
@@ -299,7 +299,7 @@ export const volumeRestore = defineOp({
             ? await extractResticInto(deps, p.engine, p.record, input.target, { signal: workSignal, onProgress: ctx.onProgress, phase })
             : await extractInto(p.engine, p.record, p.path, input.target, { identities, signal: workSignal, onProgress: ctx.onProgress, phase });
           if (onePass) {
-            verification = verifiedDetail(p.record, summary);
+            verification = fullReadDetail(p.record, summary, ' while restoring');
             await recordVerification(deps, p.record, { at: deps.now().toISOString(), ok: true, level: 'full', detail: verification }, hold.token);
           }
           return { summary, safety };
@@ -376,11 +376,6 @@ export const volumeRestore = defineOp({
     };
   },
 });
-
-/** What a one-pass restore checked, worded as verify words a full read. */
-function verifiedDetail(m: BackupManifest, s: { entries: number; files: number; dirs: number; symlinks: number; hardlinks: number }): string {
-  return `sha256 matches; read end to end${m.archive.encryption ? ' (decrypted)' : ''} while restoring: ${s.entries} entries (${s.files} files, ${s.dirs} directories, ${s.symlinks} symlinks, ${s.hardlinks} hard links) as recorded`;
-}
 
 /** After a failure in a volume this restore created: the volume goes again. Returns the error to throw. */
 async function removeCreated(deps: Deps, engine: EnginePort, target: string, cause: OpsError): Promise<OpsError> {
